@@ -1,0 +1,40 @@
+// framework/include/rtfuzz/base/verdict.h
+//
+// Verdict: the outcome of one execution. A closed enum whose names are stable
+// (reports, signatures, regression files and CI grep them), so a name is never
+// changed or reused; new kinds are appended. It lives in base because both the
+// machine (rt) and the oracles (check) produce verdicts.
+
+#ifndef RTFUZZ_BASE_VERDICT_H_
+#define RTFUZZ_BASE_VERDICT_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace rtfuzz {
+
+enum class Verdict : uint8_t {
+  kPass,              // "pass": every task exited and every end check held.
+  kEndCheckFailed,    // "end-check": a scenario end check was false.
+  kFailure,           // "failure": target or scenario called rt::Fail (BUG_ON).
+  kException,         // "exception": a task or handler body threw.
+  kSleepInAtomic,     // "sleep-in-atomic": blocked with preemption or irqs off,
+                      //   or from interrupt context.
+  kContextImbalance,  // "context-imbalance": a context returned with
+                      //   preempt_count or the irq flag not restored.
+  kHang,              // "hang": tasks remain, nothing can run, no timer is due.
+  kStepBudget,        // "step-budget": more scheduling points than allowed.
+  kTimeBudget,        // "time-budget": virtual time passed the scenario limit.
+};
+
+inline constexpr int kVerdictCount = 9;
+
+// Stable lower-case name, e.g. "sleep-in-atomic".
+std::string_view VerdictName(Verdict verdict);
+
+// Parses a name printed by VerdictName; false if unknown.
+bool ParseVerdict(std::string_view name, Verdict* verdict);
+
+}  // namespace rtfuzz
+
+#endif  // RTFUZZ_BASE_VERDICT_H_

@@ -1,0 +1,112 @@
+// framework/include/rtfuzz/rt/context.h
+//
+// What a running task or interrupt handler may ask of the machine: scheduling
+// points, blocking and waking, virtual time, preemption and interrupt state,
+// raising interrupts, progress marks and failures. kapi (the kernel-API shim)
+// is built from these; scenario bodies may call them directly.
+//
+// Every function here must be called from inside a running execution (a task
+// or handler body); calling one outside is incorrect usage. The functions
+// marked "a point" are scheduling points: the machine may switch to another
+// CPU there, or deliver an interrupt on this one. Nothing else switches.
+//
+// A point follows the operation it records: the operation and its trace record
+// happen together, then the machine decides. So an interrupt delivered at the
+// point of op N runs between op N and op N+1 of the interrupted context.
+
+#ifndef RTFUZZ_RT_CONTEXT_H_
+#define RTFUZZ_RT_CONTEXT_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "rtfuzz/rt/scenario.h"
+#include "rtfuzz/rt/trace.h"
+
+namespace rtfuzz::rt {
+
+// What a point did, for the PMU and the spin detector.
+enum PointFlags : uint32_t {
+  kPointRead = 1u << 0,    // Counts "reads".
+  kPointWrite = 1u << 1,   // A shared-memory write: news for spinners.
+  kPointAtomic = 1u << 2,  // Counts "atomics".
+  kPointLockOp = 1u << 3,  // Counts "lock-ops".
+  kPointSpin = 1u << 4,    // A spin-wait iteration (see Spin()).
+};
+
+// A scheduling point recording `op` on `object` with `value`. A point.
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+
+// One iteration of a spin-wait loop (cpu_relax()). A point. When a context
+// spins twice with no shared write anywhere in between, it is stuck: the
+// machine runs another CPU, and when every runnable CPU is stuck it warps
+// virtual time forward (docs/architecture.md#time-warp).
+inline void Spin(uint32_t object = 0) {
+  Point(Op::kSpin, object, 0, kPointSpin);
+}
+
+// A value in [0, bound) from the execution's DecisionSource, recorded like
+// every decision (kValue). bound == 1 returns 0 without asking. A point.
+uint64_t Choose(uint64_t bound);
+
+// Virtual time in nanoseconds. A point (kTimeRead).
+uint64_t Now();
+
+// --- Tasks: blocking and waking (the kernel's set_current_state protocol) ---
+
+TaskId CurrentTask();  // Incorrect usage outside task context.
+// set_current_state(TASK_UNINTERRUPTIBLE): the next Schedule() blocks unless
+// a Wake() comes first. A point.
+void SetCurrentStateBlocked();
+// schedule(): blocks if the state is still blocked, else a plain point. Only
+// in task context with preemption and interrupts enabled: anything else is
+// the verdict sleep-in-atomic.
+void Schedule();
+// wake_up_process(): makes the task runnable (on the CPU of its affinity where
+// it runs soonest) and preempts there if its priority is higher. True if the
+// task was blocked or sleeping. A point. Any context may wake.
+bool Wake(TaskId task);
+// Blocks for `ns` of virtual time. A point.
+void SleepFor(uint64_t ns);
+// sched_yield(): to the tail of its priority. A point.
+void Yield();
+// Kernel prio scale: 0..98 for SCHED_FIFO 99..1, 120 for SCHED_OTHER; lower
+// runs first. SetEffectivePriority is for priority inheritance: it requeues
+// the task and preempts as a wakeup would. A point.
+int EffectivePriority(TaskId task);
+int NormalPriority(TaskId task);
+void SetEffectivePriority(TaskId task, int prio);
+
+// --- The current context ---
+
+int CurrentCpu();
+int NumCpus();
+ContextKind CurrentContextKind();
+uint32_t PreemptCount();  // Of the current context; see preempt_count.h.
+void PreemptDisable();    // A point.
+void PreemptEnable();     // A point; preempts here if a wakeup is pending.
+bool IrqsDisabled();
+void LocalIrqDisable();   // A point.
+void LocalIrqEnable();    // A point; pending hardirqs are delivered here.
+unsigned long LocalIrqSave();            // A point. Returns the old state.
+void LocalIrqRestore(unsigned long flags);  // A point.
+void LocalBhDisable();    // A point.
+void LocalBhEnable();     // A point; pending softirqs run here.
+
+// Makes the handler's instance on `cpu` pending (an IPI when cpu is not the
+// current one). Delivered at that CPU's next point where its kind is allowed.
+// A point.
+void RaiseInterrupt(HandlerId handler, int cpu);
+
+// A progress mark: the stall oracles measure time between marks. A point.
+void Progress(MarkId mark);
+
+// Ends the execution with the verdict "failure" and `message` (BUG_ON()).
+[[noreturn]] void Fail(std::string_view message);
+
+// Events counted so far by `cpu`'s virtual PMU in this execution.
+uint64_t PmuCount(int cpu, PmuEvent event);
+
+}  // namespace rtfuzz::rt
+
+#endif  // RTFUZZ_RT_CONTEXT_H_

@@ -1,0 +1,30 @@
+// framework/include/rtfuzz/rt/demo_scenario.h
+//
+// The built-in demo: a test-and-set spinlock with a 250 ms timeout (in virtual
+// time, as rqspinlock's), two SCHED_FIFO tasks on two CPUs incrementing a
+// counter under it, and a PMU-overflow NMI on CPU 0 that takes the same lock.
+// It shows the scenario API end to end and is what `rtfuzz explore` runs
+// without arguments.
+//
+//   "demo"     The NMI uses trylock, as NMI code must. Passes always.
+//   "demo-aa"  The NMI spins on the lock. When it lands while the task it
+//              interrupted holds the lock, it waits for a context that cannot
+//              run until it returns: an AA deadlock that the lock only ends by
+//              its 250 ms timeout. The scenario reports that as a failure.
+
+#ifndef RTFUZZ_RT_DEMO_SCENARIO_H_
+#define RTFUZZ_RT_DEMO_SCENARIO_H_
+
+#include <memory>
+#include <string_view>
+
+#include "rtfuzz/rt/scenario.h"
+
+namespace rtfuzz::rt {
+
+// Null if `variant` is not "demo" or "demo-aa".
+std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant);
+
+}  // namespace rtfuzz::rt
+
+#endif  // RTFUZZ_RT_DEMO_SCENARIO_H_

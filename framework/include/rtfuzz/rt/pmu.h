@@ -1,0 +1,37 @@
+// framework/include/rtfuzz/rt/pmu.h
+//
+// Virtual PMU events. Each virtual CPU counts these at every scheduling point
+// of any context running on it (task, softirq, hardirq, NMI alike, as a real
+// per-CPU counter without exclude_* bits would). A scenario can arm an
+// interrupt on the overflow of one counter (Trigger::Overflow in scenario.h),
+// the deterministic analogue of perf's sample_period overflow NMI.
+//
+// Names follow perf's event spelling so the native backend can map them onto
+// libpfm4 strings; the mapping is in docs/architecture.md#virtual-pmu
+// (e.g. "steps" ~ "instructions", "atomics" ~ locked memory instructions).
+
+#ifndef RTFUZZ_RT_PMU_H_
+#define RTFUZZ_RT_PMU_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace rtfuzz::rt {
+
+enum class PmuEvent : uint8_t {
+  kSteps,    // "steps": every scheduling point.
+  kAtomics,  // "atomics": atomic read-modify-writes and ordered accesses.
+  kLockOps,  // "lock-ops": lock acquire/release operations and annotations.
+  kReads,    // "reads": shared-memory loads.
+  kWrites,   // "writes": shared-memory stores (including RMWs that wrote).
+  kSpins,    // "spins": cpu_relax()-like spin-wait iterations.
+};
+
+inline constexpr int kPmuEventCount = 6;
+
+std::string_view PmuEventName(PmuEvent event);
+bool ParsePmuEvent(std::string_view name, PmuEvent* event);
+
+}  // namespace rtfuzz::rt
+
+#endif  // RTFUZZ_RT_PMU_H_

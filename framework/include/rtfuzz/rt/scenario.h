@@ -1,0 +1,157 @@
+// framework/include/rtfuzz/rt/scenario.h
+//
+// Scenario: the declaration of one small machine and what runs on it.
+//
+// Overview
+//
+// A scenario names its virtual CPUs, its tasks (name, affinity, policy and
+// priority, body), its interrupt handlers (kind, CPUs, trigger, body), its
+// progress marks and its end checks. It is built once and run many times by a
+// Machine; OnReset() restores the scenario's own state before each execution,
+// because bodies usually share variables with the scenario.
+//
+//   rt::Scenario s("two-cpus", 2);
+//   s.OnReset([&] { counter = 0; });
+//   s.AddTask({.name = "low", .affinity = rt::Cpu(0),
+//              .policy = rt::Policy::kFifo, .rt_priority = 10,
+//              .body = [&] { ... rt::Point(...) ... }});
+//   s.AddInterrupt({.name = "pmu", .kind = rt::ContextKind::kNmi,
+//                   .cpus = rt::Cpu(0),
+//                   .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 64),
+//                   .handler = [&] { ... }});
+//   s.AddEndCheck("counter", [&] { return counter == 2; });
+//
+// Bodies run on fibers inside the machine and talk to it only through
+// rtfuzz/rt/context.h. A body must not catch Boost.Context's forced_unwind
+// (a `catch (...)` must rethrow): the machine unwinds unfinished bodies with it.
+
+#ifndef RTFUZZ_RT_SCENARIO_H_
+#define RTFUZZ_RT_SCENARIO_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtfuzz/rt/pmu.h"
+
+namespace rtfuzz::rt {
+
+inline constexpr int kMaxCpus = 64;
+using CpuMask = uint64_t;
+using TaskId = uint16_t;     // Index in AddTask() order.
+using HandlerId = uint16_t;  // Index in AddInterrupt() order.
+using MarkId = uint16_t;     // Index in AddMark() order.
+
+constexpr CpuMask Cpu(int cpu) { return CpuMask{1} << cpu; }
+constexpr CpuMask AllCpus(int num_cpus) {
+  return num_cpus >= 64 ? ~CpuMask{0} : (CpuMask{1} << num_cpus) - 1;
+}
+
+enum class Policy : uint8_t {
+  kOther,  // SCHED_OTHER: below every SCHED_FIFO task; round robin per slice.
+  kFifo,   // SCHED_FIFO 1..99: runs until it blocks, yields or is preempted.
+};
+
+// Ordered by nesting: a context can be interrupted only by a later kind.
+enum class ContextKind : uint8_t { kTask, kSoftirq, kHardirq, kNmi };
+std::string_view ContextKindName(ContextKind kind);
+
+// When an interrupt handler becomes pending on its CPU.
+struct Trigger {
+  enum class Kind : uint8_t {
+    kManual,    // Only rt::RaiseInterrupt() (self-IPI, irq_work, IPIs).
+    kOverflow,  // Overflow of a virtual PMU counter of the CPU.
+    kTimer,     // Virtual-time timer, once or periodic.
+  };
+  Kind kind = Kind::kManual;
+  // kOverflow: the period is one of [min_period, max_period], picked by a
+  // kPmuPeriod decision (0 = never fires), and the first overflow comes after
+  // a kPmuPhase decision's worth of events; both per CPU and per execution.
+  PmuEvent event = PmuEvent::kSteps;
+  uint64_t min_period = 0;
+  uint64_t max_period = 0;
+  // kTimer: first expiry, and period (0 = once).
+  uint64_t first_ns = 0;
+  uint64_t every_ns = 0;
+  // Any kind: at most this many deliveries per CPU and execution.
+  uint32_t max_fires = UINT32_MAX;
+
+  static Trigger Manual() { return {}; }
+  static Trigger Overflow(PmuEvent event, uint64_t min_period,
+                          uint64_t max_period, uint32_t max_fires = UINT32_MAX) {
+    Trigger t;
+    t.kind = Kind::kOverflow;
+    t.event = event;
+    t.min_period = min_period;
+    t.max_period = max_period;
+    t.max_fires = max_fires;
+    return t;
+  }
+  static Trigger Timer(uint64_t first_ns, uint64_t every_ns = 0,
+                       uint32_t max_fires = UINT32_MAX) {
+    Trigger t;
+    t.kind = Kind::kTimer;
+    t.first_ns = first_ns;
+    t.every_ns = every_ns;
+    t.max_fires = max_fires;
+    return t;
+  }
+};
+
+struct TaskSpec {
+  std::string name;
+  CpuMask affinity = Cpu(0);
+  Policy policy = Policy::kOther;
+  int rt_priority = 0;    // 1..99 for kFifo (99 is highest); 0 for kOther.
+  uint64_t start_ns = 0;  // Becomes runnable at this virtual time.
+  std::function<void()> body;
+};
+
+struct InterruptSpec {
+  std::string name;
+  ContextKind kind = ContextKind::kHardirq;  // kSoftirq, kHardirq or kNmi.
+  CpuMask cpus = Cpu(0);  // One independent instance per CPU in the mask.
+  Trigger trigger;
+  std::function<void()> handler;
+};
+
+struct EndCheck {
+  std::string name;
+  std::function<bool()> holds;
+};
+
+class Scenario {
+ public:
+  // num_cpus in [1, kMaxCpus].
+  Scenario(std::string name, int num_cpus);
+
+  TaskId AddTask(TaskSpec spec);
+  HandlerId AddInterrupt(InterruptSpec spec);
+  MarkId AddMark(std::string name);
+  void AddEndCheck(std::string name, std::function<bool()> holds);
+  // Runs before every execution, outside any context (no points allowed).
+  void OnReset(std::function<void()> reset);
+
+  const std::string& name() const { return name_; }
+  int num_cpus() const { return num_cpus_; }
+  const std::vector<TaskSpec>& tasks() const { return tasks_; }
+  const std::vector<InterruptSpec>& interrupts() const { return interrupts_; }
+  const std::vector<std::string>& marks() const { return marks_; }
+  const std::vector<EndCheck>& end_checks() const { return end_checks_; }
+  const std::function<void()>& reset() const { return reset_; }
+
+ private:
+  std::string name_;
+  int num_cpus_;
+  std::vector<TaskSpec> tasks_;
+  std::vector<InterruptSpec> interrupts_;
+  std::vector<std::string> marks_;
+  std::vector<EndCheck> end_checks_;
+  std::function<void()> reset_;
+};
+
+}  // namespace rtfuzz::rt
+
+#endif  // RTFUZZ_RT_SCENARIO_H_

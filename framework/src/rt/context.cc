@@ -1,0 +1,171 @@
+// framework/src/rt/context.cc
+//
+// The free functions of rtfuzz/rt/context.h, and the MachineImpl operations
+// on the current context's own state (preemption, interrupts, bottom halves,
+// progress, decisions, time).
+
+#include "rtfuzz/rt/context.h"
+
+#include <cstdio>
+#include <string>
+
+#include "machine_impl.h"
+#include "rtfuzz/base/check.h"
+#include "rtfuzz/rt/preempt_count.h"
+
+namespace rtfuzz::rt {
+namespace internal {
+namespace {
+
+// x86's EFLAGS.IF: what local_irq_save() returns when interrupts were on.
+constexpr unsigned long kFlagsIrqEnabled = 0x200;
+
+}  // namespace
+
+uint64_t MachineImpl::Choose(uint64_t bound) {
+  RTFUZZ_PRECONDITION(bound >= 1, "rt::Choose(bound) needs bound >= 1");
+  const uint64_t v = bound == 1 ? 0 : Decide(sched::DecisionKind::kValue, bound);
+  Point(Op::kChoose, 0, v, 0);
+  return v;
+}
+
+uint64_t MachineImpl::Now() {
+  const uint64_t t = now_ + options_.step_ns;  // The time once this point is made.
+  Point(Op::kTimeRead, 0, t, 0);
+  return t;
+}
+
+void MachineImpl::PreemptDisable() {
+  Context* ctx = current_;
+  RTFUZZ_PRECONDITION((ctx->preempt_count & kPreemptMask) != kPreemptMask,
+                      "preempt_count overflow");
+  ctx->preempt_count += kPreemptOffset;
+  Point(Op::kPreemptDisable, 0, ctx->preempt_count, 0);
+}
+
+void MachineImpl::PreemptEnable() {
+  Context* ctx = current_;
+  if ((ctx->preempt_count & kPreemptMask) == 0) {
+    FinishFromFiber(Verdict::kContextImbalance,
+                    ctx->name + ": preempt_enable() with preemption already enabled");
+  }
+  ctx->preempt_count -= kPreemptOffset;
+  Point(Op::kPreemptEnable, 0, ctx->preempt_count, 0);
+}
+
+void MachineImpl::LocalIrqDisable() {
+  current_->irqs_disabled = true;
+  Point(Op::kIrqDisable, 0, 0, 0);
+}
+
+void MachineImpl::LocalIrqEnable() {
+  current_->irqs_disabled = false;
+  Point(Op::kIrqEnable, 0, 0, 0);
+}
+
+unsigned long MachineImpl::LocalIrqSave() {
+  const unsigned long flags = current_->irqs_disabled ? 0 : kFlagsIrqEnabled;
+  current_->irqs_disabled = true;
+  Point(Op::kIrqDisable, 0, flags, 0);
+  return flags;
+}
+
+void MachineImpl::LocalIrqRestore(unsigned long flags) {
+  const bool disable = (flags & kFlagsIrqEnabled) == 0;
+  current_->irqs_disabled = disable;
+  Point(disable ? Op::kIrqDisable : Op::kIrqEnable, 0, flags, 0);
+}
+
+void MachineImpl::LocalBhDisable() {
+  Context* ctx = current_;
+  ctx->preempt_count += kSoftirqDisableOffset;
+  Point(Op::kBhDisable, 0, ctx->preempt_count, 0);
+}
+
+void MachineImpl::LocalBhEnable() {
+  Context* ctx = current_;
+  if ((ctx->preempt_count & kSoftirqMask) < kSoftirqDisableOffset) {
+    FinishFromFiber(Verdict::kContextImbalance,
+                    ctx->name + ": local_bh_enable() without local_bh_disable()");
+  }
+  ctx->preempt_count -= kSoftirqDisableOffset;
+  Point(Op::kBhEnable, 0, ctx->preempt_count, 0);
+}
+
+void MachineImpl::RaiseInterrupt(HandlerId handler, int cpu) {
+  RTFUZZ_PRECONDITION(handler < scenario_->interrupts().size(), "no such handler");
+  RTFUZZ_PRECONDITION(cpu >= 0 && cpu < static_cast<int>(cpus_.size()), "no such CPU");
+  HandlerInstance* instance = nullptr;
+  for (HandlerInstance* h : cpus_[cpu].handlers) {
+    if (h->handler == handler) instance = h;
+  }
+  RTFUZZ_PRECONDITION(instance != nullptr,
+                      "the handler has no instance on that CPU (see InterruptSpec::cpus)");
+  MakePending(*instance);
+  Point(Op::kIrqRaise, handler, static_cast<uint64_t>(cpu), 0);
+}
+
+void MachineImpl::Progress(MarkId mark) {
+  RTFUZZ_PRECONDITION(mark < mark_counts_.size(), "no such progress mark");
+  ++mark_counts_[mark];
+  Point(Op::kProgress, mark, mark_counts_[mark], 0);
+}
+
+void MachineImpl::Fail(std::string_view message) {
+  RTFUZZ_PRECONDITION(current_ != nullptr, "rt::Fail outside a running context");
+  FinishFromFiber(Verdict::kFailure, std::string(message));
+}
+
+uint64_t MachineImpl::PmuCount(int cpu, PmuEvent event) const {
+  RTFUZZ_PRECONDITION(cpu >= 0 && cpu < static_cast<int>(cpus_.size()), "no such CPU");
+  return cpus_[cpu].pmu[static_cast<int>(event)];
+}
+
+}  // namespace internal
+
+namespace {
+
+internal::MachineImpl& M() {
+  internal::MachineImpl* m = internal::MachineImpl::Running();
+  RTFUZZ_PRECONDITION(m != nullptr && (m->current() != nullptr || m->tearing_down()),
+                      "rtfuzz::rt call outside a running task or handler");
+  return *m;
+}
+
+internal::Context& Current() { return *M().current(); }
+
+}  // namespace
+
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+  M().Point(op, object, value, flags);
+}
+uint64_t Choose(uint64_t bound) { return M().Choose(bound); }
+uint64_t Now() { return M().Now(); }
+TaskId CurrentTask() { return M().CurrentTaskOrDie("current task").id; }
+void SetCurrentStateBlocked() { M().SetCurrentStateBlocked(); }
+void Schedule() { M().Schedule(); }
+bool Wake(TaskId task) { return M().Wake(task); }
+void SleepFor(uint64_t ns) { M().SleepFor(ns); }
+void Yield() { M().Yield(); }
+int EffectivePriority(TaskId task) { return M().TaskById(task).prio; }
+int NormalPriority(TaskId task) { return M().TaskById(task).normal_prio; }
+void SetEffectivePriority(TaskId task, int prio) { M().SetEffectivePriority(task, prio); }
+int CurrentCpu() { return Current().cpu; }
+int NumCpus() { return M().scenario().num_cpus(); }
+ContextKind CurrentContextKind() { return Current().kind; }
+uint32_t PreemptCount() { return Current().preempt_count; }
+void PreemptDisable() { M().PreemptDisable(); }
+void PreemptEnable() { M().PreemptEnable(); }
+bool IrqsDisabled() { return Current().irqs_disabled; }
+void LocalIrqDisable() { M().LocalIrqDisable(); }
+void LocalIrqEnable() { M().LocalIrqEnable(); }
+unsigned long LocalIrqSave() { return M().LocalIrqSave(); }
+void LocalIrqRestore(unsigned long flags) { M().LocalIrqRestore(flags); }
+void LocalBhDisable() { M().LocalBhDisable(); }
+void LocalBhEnable() { M().LocalBhEnable(); }
+void RaiseInterrupt(HandlerId handler, int cpu) { M().RaiseInterrupt(handler, cpu); }
+void Progress(MarkId mark) { M().Progress(mark); }
+void Fail(std::string_view message) { M().Fail(message); }
+uint64_t PmuCount(int cpu, PmuEvent event) { return M().PmuCount(cpu, event); }
+
+}  // namespace rtfuzz::rt

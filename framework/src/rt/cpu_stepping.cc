@@ -1,0 +1,179 @@
+// framework/src/rt/cpu_stepping.cc
+//
+// Which CPU steps next. CPUs run in parallel; the machine interleaves them one
+// point at a time. The current CPU keeps stepping for a slice of points whose
+// length is a decision (0 = until it blocks, exits or gets stuck); at the end
+// of a slice a decision picks another runnable CPU. A context that spins twice
+// with no news in between is stuck: the next CPU that can make progress steps
+// instead (round robin, no decision), and when every runnable CPU is stuck,
+// virtual time warps forward (to the next timer, or by 1/8 of the time the run
+// of warps has lasted, at least 1 us), so a 250 ms timeout costs about a
+// hundred warps, not 25 M points.
+
+#include <string>
+
+#include "machine_impl.h"
+#include "rtfuzz/base/check.h"
+
+namespace rtfuzz::rt::internal {
+namespace {
+
+// Smallest warp. Small enough that short spin-waits (an IPI answer, a lock
+// handoff) are not overshot by much; the stride grows from there.
+constexpr uint64_t kMinWarpNs = 1000;
+// A warp covers 1/kWarpDivisor of the time the run of warps has lasted, so a
+// timeout is overshot by at most 12.5% and reached in O(log) warps.
+constexpr uint64_t kWarpDivisor = 8;
+
+}  // namespace
+
+bool MachineImpl::Runnable(const VirtualCpu& cpu) const {
+  return cpu.curr != nullptr || cpu.irq_depth > 0 ||
+         (live_tasks_ > 0 && Deliverable(cpu) != nullptr);
+}
+
+bool MachineImpl::Stuck(const VirtualCpu& cpu) const {
+  const Context* top = cpu.Top();
+  return top != nullptr && top->stuck && top->spin_epoch == news_epoch_ &&
+         Deliverable(cpu) == nullptr && !(cpu.need_resched && Preemptible(cpu));
+}
+
+void MachineImpl::DrawSlice() {
+  if (cpus_.size() < 2) {
+    slice_left_ = kUnbounded;  // One CPU: nothing to interleave.
+    return;
+  }
+  const uint64_t v = Decide(sched::DecisionKind::kSliceLength, options_.max_slice + 1);
+  slice_left_ = v == 0 ? kUnbounded : v;
+}
+
+void MachineImpl::NoteNewRunnable(int cpu) {
+  // A slice that ended while no other CPU could run is served at the next
+  // point once another CPU can.
+  if (slice_pending_ && current_ != nullptr && cpu != current_->cpu) slice_left_ = 1;
+}
+
+void MachineImpl::SlowPath() {
+  if (step_ >= options_.max_steps) {
+    FinishFromFiber(Verdict::kStepBudget,
+                    "no end after " + std::to_string(step_) +
+                        " scheduling points (livelock, or a spin without cpu_relax())");
+  }
+  if (now_ >= check_at_) {
+    if (now_ >= options_.max_time_ns) {
+      FinishFromFiber(Verdict::kTimeBudget,
+                      "virtual time passed " + std::to_string(options_.max_time_ns) + " ns");
+    }
+    FireDueTimers();
+  }
+  VirtualCpu& cpu = cpus_[current_->cpu];
+  Context* next;
+  if (yield_cpu_) {
+    yield_cpu_ = false;
+    next = PickCpu(&cpu, Leave::kStuck);
+  } else if (slice_left_ == 0) {
+    next = PickCpu(&cpu, Leave::kSliceEnd);
+  } else {
+    next = Settle(cpu);
+    if (next == nullptr) next = PickCpu(&cpu, Leave::kForced);
+  }
+  RTFUZZ_CHECK(next != nullptr, "a running context found nothing to run");
+  SwitchTo(next);
+}
+
+Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
+  const int n = static_cast<int>(cpus_.size());
+  int candidates[kMaxCpus];
+  for (;;) {
+    // Runnable, not stuck, other than `from`, in round-robin order after it.
+    int count = 0;
+    const int start = from != nullptr ? from->index + 1 : 0;
+    for (int i = 0; i < n; ++i) {
+      VirtualCpu& cpu = cpus_[(start + i) % n];
+      if (&cpu != from && Runnable(cpu) && !Stuck(cpu)) candidates[count++] = cpu.index;
+    }
+    const bool from_ok = from != nullptr && Runnable(*from) && !Stuck(*from);
+    int chosen = -1;
+    if (why == Leave::kSliceEnd && count > 0) {
+      chosen = candidates[count > 1 ? Decide(sched::DecisionKind::kNextCpu, count) : 0];
+      slice_pending_ = false;
+      ++stats_.preemptions;
+      DrawSlice();
+    } else if (why == Leave::kSliceEnd && from_ok) {
+      slice_pending_ = true;  // Decide when another CPU can run.
+      slice_left_ = kUnbounded;
+      return Settle(*from);
+    } else if (count > 0) {
+      chosen = candidates[0];
+    } else if (from_ok) {
+      return Settle(*from);
+    }
+    if (chosen >= 0) {
+      Context* top = Settle(cpus_[chosen]);
+      RTFUZZ_CHECK(top != nullptr, "a runnable CPU has nothing on top");
+      return top;
+    }
+
+    // Nothing can make progress now.
+    bool any_runnable = false;
+    for (const VirtualCpu& cpu : cpus_) any_runnable |= Runnable(cpu);
+    if (any_runnable) {
+      Warp();  // Every runnable CPU is stuck spinning.
+    } else if (live_tasks_ == 0) {
+      return nullptr;  // Every task exited and no interrupt is running.
+    } else if (!timers_.empty()) {
+      const uint64_t next = timers_.next_time();
+      if (next > now_) {
+        stats_.idle_ns += next - now_;
+        now_ = next;
+      }
+    } else {
+      std::string blocked;
+      for (const auto& t : tasks_) {
+        if (t->state != TaskState::kExited) blocked += " " + t->ctx.name;
+      }
+      const std::string message =
+          "nothing can run and no timer is pending; waiting:" + blocked;
+      if (current_ == nullptr) {
+        Finish(Verdict::kHang, message);
+        return nullptr;
+      }
+      FinishFromFiber(Verdict::kHang, message);
+    }
+    if (now_ >= options_.max_time_ns) {
+      const std::string message =
+          "virtual time passed " + std::to_string(options_.max_time_ns) + " ns";
+      if (current_ == nullptr) {
+        Finish(Verdict::kTimeBudget, message);
+        return nullptr;
+      }
+      FinishFromFiber(Verdict::kTimeBudget, message);
+    }
+    FireDueTimers();
+    if (why == Leave::kSliceEnd) why = Leave::kForced;
+  }
+}
+
+void MachineImpl::Warp() {
+  if (!warping_) {
+    warping_ = true;
+    warp_run_start_ = now_;
+  }
+  uint64_t stride = (now_ - warp_run_start_) / kWarpDivisor;
+  if (stride < kMinWarpNs) stride = kMinWarpNs;
+  uint64_t target = now_ + stride;
+  if (timers_.next_time() < target) target = timers_.next_time();
+  if (target > options_.max_time_ns) target = options_.max_time_ns;
+  if (target <= now_) target = now_ + 1;
+  ++stats_.warps;
+  stats_.warped_ns += target - now_;
+  Emit(Op::kWarp, 0, target - now_, nullptr, 0);
+  now_ = target;
+  // Time is news for the stuck contexts, but only once: each gets one more
+  // spin to look at the clock before it counts as stuck again.
+  for (VirtualCpu& cpu : cpus_) {
+    if (Context* top = cpu.Top()) top->stuck = false;
+  }
+}
+
+}  // namespace rtfuzz::rt::internal

@@ -1,0 +1,115 @@
+// framework/src/rt/demo_scenario.cc
+//
+// The built-in demo scenario (see rtfuzz/rt/demo_scenario.h). Every access to
+// the lock word and the counter is its own scheduling point, so an NMI can
+// land between any two of them.
+
+#include "rtfuzz/rt/demo_scenario.h"
+
+#include <cstdint>
+#include <string>
+
+#include "rtfuzz/rt/context.h"
+
+namespace rtfuzz::rt {
+namespace {
+
+constexpr uint32_t kLockObject = 1;
+constexpr uint32_t kCounterObject = 2;
+constexpr uint64_t kLockTimeoutNs = 250'000'000;  // rqspinlock's RES_DEF_TIMEOUT.
+constexpr int kIncrementsPerTask = 3;
+
+struct DemoState {
+  uint32_t locked = 0;
+  uint64_t counter = 0;
+  uint64_t nmi_entries = 0;
+  MarkId progress = 0;
+};
+
+bool TryLock(DemoState& s) {
+  const uint32_t seen = s.locked;
+  Point(Op::kRead, kLockObject, seen, kPointRead);
+  if (seen != 0) return false;
+  // cmpxchg(0 -> 1): one atomic step; it cannot be split by an interrupt.
+  const bool won = s.locked == 0;
+  if (won) s.locked = 1;
+  Point(Op::kRmw, kLockObject, s.locked,
+        kPointAtomic | kPointLockOp | (won ? uint32_t{kPointWrite} : 0u));
+  return won;
+}
+
+// Spins until the lock is free and taken, or 250 ms of virtual time pass.
+bool LockWithTimeout(DemoState& s) {
+  const uint64_t deadline = Now() + kLockTimeoutNs;
+  while (!TryLock(s)) {
+    Spin(kLockObject);
+    if (Now() > deadline) return false;
+  }
+  return true;
+}
+
+void Unlock(DemoState& s) {
+  s.locked = 0;
+  Point(Op::kWrite, kLockObject, 0, kPointWrite | kPointLockOp);
+}
+
+void Increment(DemoState& s) {
+  const uint64_t v = s.counter;
+  Point(Op::kRead, kCounterObject, v, kPointRead);
+  s.counter = v + 1;
+  Point(Op::kWrite, kCounterObject, v + 1, kPointWrite);
+}
+
+}  // namespace
+
+std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant) {
+  const bool nmi_spins = variant == "demo-aa";
+  if (!nmi_spins && variant != "demo") return nullptr;
+  auto scenario = std::make_unique<Scenario>(std::string(variant), 2);
+  auto state = std::make_shared<DemoState>();
+  state->progress = scenario->AddMark("increment");
+  scenario->OnReset([state] {
+    const MarkId progress = state->progress;
+    *state = DemoState{};
+    state->progress = progress;
+  });
+  auto worker = [state] {
+    for (int i = 0; i < kIncrementsPerTask; ++i) {
+      if (!LockWithTimeout(*state)) Fail("task lock timed out after 250 ms");
+      Increment(*state);
+      Unlock(*state);
+      Progress(state->progress);
+    }
+  };
+  scenario->AddTask({.name = "low",
+                     .affinity = Cpu(0),
+                     .policy = Policy::kFifo,
+                     .rt_priority = 10,
+                     .body = worker});
+  scenario->AddTask({.name = "high",
+                     .affinity = Cpu(1),
+                     .policy = Policy::kFifo,
+                     .rt_priority = 50,
+                     .body = worker});
+  scenario->AddInterrupt(
+      {.name = "pmu",
+       .kind = ContextKind::kNmi,
+       .cpus = Cpu(0),
+       .trigger = Trigger::Overflow(PmuEvent::kSteps, 1, 48, /*max_fires=*/2),
+       .handler = [state, nmi_spins] {
+         ++state->nmi_entries;
+         const bool locked = nmi_spins ? LockWithTimeout(*state) : TryLock(*state);
+         if (!locked && nmi_spins) {
+           Fail("NMI on CPU 0 timed out after 250 ms on a lock its own CPU "
+                "holds: AA deadlock not detected");
+         }
+         if (locked) Unlock(*state);
+       }});
+  scenario->AddEndCheck("counter", [state] {
+    return state->counter == 2 * kIncrementsPerTask;
+  });
+  scenario->AddEndCheck("lock released", [state] { return state->locked == 0; });
+  return scenario;
+}
+
+}  // namespace rtfuzz::rt

@@ -1,0 +1,499 @@
+// framework/src/rt/machine.cc
+//
+// Executions: set-up from a Scenario, the runner's switch into the first
+// context and back, teardown (unwinding unfinished fibers), end checks,
+// results; and the per-point accounting (step, time, trace, PMU).
+
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "crash_handler.h"
+#include "machine_impl.h"
+#include "rtfuzz/base/check.h"
+#include "rtfuzz/rt/preempt_count.h"
+
+namespace rtfuzz::rt {
+namespace internal {
+namespace {
+
+thread_local MachineImpl* g_running = nullptr;
+
+size_t DefaultStackSize() {
+#if defined(__SANITIZE_ADDRESS__)
+  return 256 * 1024;  // ASan's redzones and fake frames need ~3x the stack.
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return 256 * 1024;
+#else
+  return 64 * 1024;
+#endif
+#else
+  return 64 * 1024;
+#endif
+}
+
+size_t RoundUpPow2(size_t n) {
+  size_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+std::string InstanceName(const InterruptSpec& spec, int cpu) {
+  return std::string(ContextKindName(spec.kind)) + ":" + spec.name + "@" +
+         std::to_string(cpu);
+}
+
+void PrintRunningMachine(int fd) {
+  if (MachineImpl* m = MachineImpl::Running()) m->PrintWhere(fd);
+}
+
+}  // namespace
+
+MachineImpl* MachineImpl::Running() { return g_running; }
+
+MachineImpl::MachineImpl(MachineOptions options)
+    : options_(options),
+      stacks_(options.stack_size != 0 ? options.stack_size : DefaultStackSize()) {
+  RTFUZZ_PRECONDITION(options_.step_ns >= 1, "MachineOptions::step_ns must be >= 1");
+  RTFUZZ_PRECONDITION(options_.max_slice >= 1, "MachineOptions::max_slice must be >= 1");
+  const size_t ring = RoundUpPow2(options_.trace_ring_size < 1 ? 1 : options_.trace_ring_size);
+  ring_.resize(ring);
+  ring_mask_ = ring - 1;
+  rtfuzz::internal::SetFailureContextPrinter(&PrintRunningMachine);
+}
+
+MachineImpl::~MachineImpl() = default;
+
+void MachineImpl::Prepare(const Scenario& s) {
+  if (scenario_ == &s && tasks_.size() == s.tasks().size() &&
+      handlers_.size() >= s.interrupts().size() &&
+      cpus_.size() == static_cast<size_t>(s.num_cpus())) {
+    return;
+  }
+  scenario_ = &s;
+  const int n = s.num_cpus();
+  cpus_.clear();
+  cpus_.resize(n);
+  for (int c = 0; c < n; ++c) cpus_[c].index = c;
+  tasks_.clear();
+  handlers_.clear();
+  contexts_.clear();
+
+  for (size_t i = 0; i < s.tasks().size(); ++i) {
+    const TaskSpec& spec = s.tasks()[i];
+    auto t = std::make_unique<Task>();
+    t->spec = &spec;
+    t->id = static_cast<TaskId>(i);
+    t->normal_prio = spec.policy == Policy::kFifo ? 99 - spec.rt_priority : 120;
+    t->ctx.kind = ContextKind::kTask;
+    t->ctx.task = t.get();
+    t->ctx.name = "task:" + spec.name;
+    t->ctx.id = static_cast<uint16_t>(contexts_.size());
+    contexts_.push_back(&t->ctx);
+    tasks_.push_back(std::move(t));
+  }
+  for (size_t i = 0; i < s.interrupts().size(); ++i) {
+    const InterruptSpec& spec = s.interrupts()[i];
+    for (int c = 0; c < n; ++c) {
+      if ((spec.cpus & Cpu(c)) == 0) continue;
+      auto h = std::make_unique<HandlerInstance>();
+      VirtualCpu& cpu = cpus_[c];
+      h->spec = &spec;
+      h->handler = static_cast<HandlerId>(i);
+      h->cpu = c;
+      h->slot = static_cast<int>(cpu.handlers.size());
+      RTFUZZ_PRECONDITION(h->slot < 64, "at most 64 interrupt handlers per CPU");
+      const uint64_t bit = uint64_t{1} << h->slot;
+      if (spec.kind == ContextKind::kNmi) cpu.nmi_slots |= bit;
+      if (spec.kind == ContextKind::kHardirq) cpu.hardirq_slots |= bit;
+      if (spec.kind == ContextKind::kSoftirq) cpu.softirq_slots |= bit;
+      cpu.handlers.push_back(h.get());
+      h->ctx.kind = spec.kind;
+      h->ctx.handler = h.get();
+      h->ctx.cpu = c;
+      h->ctx.name = InstanceName(spec, c);
+      h->ctx.id = static_cast<uint16_t>(contexts_.size());
+      contexts_.push_back(&h->ctx);
+      handlers_.push_back(std::move(h));
+    }
+  }
+  RTFUZZ_PRECONDITION(contexts_.size() < 0xffff, "too many contexts");
+}
+
+void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) {
+  if (scenario_->reset()) scenario_->reset()();
+  for (VirtualCpu& cpu : cpus_) {
+    cpu.curr = nullptr;
+    cpu.irq_depth = 0;
+    cpu.rq.Clear();
+    cpu.need_resched = false;
+    cpu.rotate = false;
+    cpu.slice_generation = 0;
+    cpu.slice_timer_generation = kUnbounded;
+    cpu.curr_since = 0;
+    cpu.pending = 0;
+    cpu.armed.clear();
+    for (uint64_t& count : cpu.pmu) count = 0;
+  }
+  auto reset_context = [](Context& ctx) {
+    RTFUZZ_CHECK(!ctx.fiber.suspended(), "a fiber survived the last teardown");
+    ctx.started = false;
+    ctx.preempt_count = 0;
+    ctx.irqs_disabled = false;
+    ctx.entry_preempt_count = 0;
+    ctx.entry_irqs_disabled = false;
+    ctx.spin_epoch = kUnbounded;
+    ctx.stuck = false;
+  };
+  for (auto& t : tasks_) {
+    reset_context(t->ctx);
+    t->state = TaskState::kNotStarted;
+    t->queued = false;
+    t->prev = t->next = nullptr;
+    t->on_queue = false;
+    t->prio = t->normal_prio;
+    t->cpu = __builtin_ctzll(t->spec->affinity);
+    t->ctx.cpu = t->cpu;
+    t->sleep_generation = 0;
+  }
+  for (auto& h : handlers_) {
+    reset_context(h->ctx);
+    h->active = false;
+    h->fires = 0;
+    h->armed = false;
+    h->period = 0;
+    h->countdown = 0;
+  }
+  source_ = &source;
+  source.BeginExecution(index);
+  current_ = nullptr;
+  step_ = 0;
+  now_ = 0;
+  news_epoch_ = 0;
+  slice_left_ = kUnbounded;
+  slice_pending_ = false;
+  yield_cpu_ = false;
+  warping_ = false;
+  warp_run_start_ = 0;
+  finished_ = false;
+  tearing_down_ = false;
+  live_tasks_ = static_cast<int>(tasks_.size());
+  timers_.Clear();
+  check_at_ = options_.max_time_ns;
+  trace_hash_ = 0xcbf29ce484222325ULL;  // FNV offset basis: any fixed seed.
+  ring_count_ = 0;
+  full_trace_.clear();
+  mark_counts_.assign(scenario_->marks().size(), 0);
+  stats_ = ExecutionStats{};
+}
+
+void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
+                      uint64_t execution_index, ExecutionResult* result) {
+  RTFUZZ_PRECONDITION(g_running == nullptr,
+                      "Machine::Run called from inside a running execution");
+  Prepare(scenario);
+  result_ = result;
+  result->verdict = Verdict::kPass;
+  result->message.clear();
+  result->cpu = -1;
+  result->context.clear();
+  result->decisions.clear();
+  result->execution_index = execution_index;
+  ResetExecution(source, execution_index);
+  g_running = this;
+  InstallCrashHandlers();
+
+  ArmTriggers();
+  DrawSlice();
+  for (auto& t : tasks_) {
+    if (t->spec->start_ns == 0) {
+      StartTask(*t);
+    } else {
+      AddTimer(t->spec->start_ns, TimerKind::kStartTask, t->id, 0);
+    }
+  }
+  if (Context* first = PickCpu(nullptr, Leave::kForced)) {
+    current_ = first;
+    EnsureFiber(first);
+    Fiber::SwitchTo(&runner_, &first->fiber);
+  }
+  // Back on the runner: the execution is over (finished or a verdict).
+  current_ = nullptr;
+  Teardown();
+  if (result->verdict == Verdict::kPass) RunEndChecks();
+  FillResult(result);
+  g_running = nullptr;
+  source_ = nullptr;
+  result_ = nullptr;
+}
+
+void MachineImpl::Teardown() {
+  // Unwind every context still suspended mid-body (a verdict stopped the
+  // execution). Points made by destructors during unwinding are ignored.
+  tearing_down_ = true;
+  for (Context* ctx : contexts_) ctx->fiber.Reset(&runner_);
+  tearing_down_ = false;
+}
+
+void MachineImpl::RunEndChecks() {
+  for (const EndCheck& check : scenario_->end_checks()) {
+    if (!check.holds()) {
+      result_->verdict = Verdict::kEndCheckFailed;
+      result_->message = "end check '" + check.name + "' does not hold";
+      return;
+    }
+  }
+}
+
+void MachineImpl::FillResult(ExecutionResult* result) {
+  result->steps = step_;
+  result->time_ns = now_;
+  result->trace_hash = trace_hash_;
+  stats_.points = step_;
+  result->stats = stats_;
+  result->mark_counts = mark_counts_;
+  const size_t kept = ring_count_ < ring_.size() ? ring_count_ : ring_.size();
+  result->last_records.resize(kept);
+  for (size_t i = 0; i < kept; ++i) {
+    result->last_records[i] = ring_[(ring_count_ - kept + i) & ring_mask_];
+  }
+}
+
+uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
+  RTFUZZ_CHECK(bound >= 2, "the machine asked a question with one answer");
+  const uint64_t value = source_->Choose(kind, bound);
+  RTFUZZ_CHECK(value < bound, "DecisionSource answered out of range");
+  result_->decisions.push_back(sched::Decision{kind, bound, value});
+  return value;
+}
+
+void MachineImpl::Emit(Op op, uint32_t object, uint64_t value, const Context* ctx,
+                       int cpu) {
+  TraceRecord r;
+  r.step = step_;
+  r.time_ns = now_;
+  r.value = value;
+  r.object = object;
+  r.op = op;
+  r.context = ctx != nullptr ? ctx->id : 0xffff;
+  r.cpu = static_cast<uint8_t>(cpu);
+  r.depth = static_cast<uint8_t>(cpu >= 0 && cpu < static_cast<int>(cpus_.size())
+                                     ? cpus_[cpu].irq_depth
+                                     : 0);
+  r.context_kind = static_cast<uint8_t>(ctx != nullptr ? ctx->kind : ContextKind::kTask);
+  trace_hash_ = HashTraceRecord(trace_hash_, r);
+  ring_[ring_count_++ & ring_mask_] = r;
+  if (options_.record_full_trace) full_trace_.push_back(r);
+}
+
+void MachineImpl::Account(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+  Context* ctx = current_;
+  VirtualCpu& cpu = cpus_[ctx->cpu];
+  ++step_;
+  now_ += options_.step_ns;
+  Emit(op, object, value, ctx, ctx->cpu);
+  CountPmu(cpu, flags);
+  if (flags & kPointWrite) {
+    ++news_epoch_;
+    warping_ = false;
+    if (slice_pending_) slice_left_ = 1;
+  }
+}
+
+void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+  if (tearing_down_) return;
+  RTFUZZ_PRECONDITION(current_ != nullptr, "scheduling point outside a context");
+  Account(op, object, value, flags);
+  Context* ctx = current_;
+  if (flags & kPointSpin) {
+    if (ctx->spin_epoch == news_epoch_) {
+      ctx->stuck = true;
+      yield_cpu_ = true;
+    } else {
+      ctx->spin_epoch = news_epoch_;
+      ctx->stuck = false;
+    }
+  }
+  if (SlowPathDue()) SlowPath();
+}
+
+void MachineImpl::Finish(Verdict verdict, std::string message) {
+  if (!finished_) {
+    finished_ = true;
+    result_->verdict = verdict;
+    result_->message = std::move(message);
+    if (current_ != nullptr) {
+      result_->cpu = current_->cpu;
+      result_->context = current_->name;
+    }
+  }
+}
+
+void MachineImpl::FinishFromFiber(Verdict verdict, std::string message) {
+  Finish(verdict, std::move(message));
+  RTFUZZ_CHECK(current_ != nullptr, "FinishFromFiber on the runner");
+  Context* self = current_;
+  current_ = nullptr;
+  Fiber::SwitchTo(&self->fiber, &runner_);
+  // Only forced_unwind (teardown) ever leaves the switch above.
+  RTFUZZ_CHECK(false, "a finished execution was resumed");
+  __builtin_unreachable();
+}
+
+void MachineImpl::EnsureFiber(Context* ctx) {
+  if (!ctx->started) {
+    ctx->fiber.Create(&stacks_, &MachineImpl::ContextEntry, ctx);
+    ctx->started = true;
+  }
+}
+
+void MachineImpl::SwitchTo(Context* next) {
+  Context* self = current_;
+  if (next == self) return;
+  ++stats_.cpu_switches;
+  current_ = next;
+  EnsureFiber(next);
+  Fiber::SwitchTo(&self->fiber, &next->fiber);
+  RTFUZZ_CHECK(current_ == self, "resumed a context that is not current");
+}
+
+Fiber* MachineImpl::ContextEntry(void* arg) {
+  Context* ctx = static_cast<Context*>(arg);
+  MachineImpl* m = g_running;
+  std::string error;
+  bool threw = false;
+  try {
+    if (ctx->task != nullptr) {
+      m->Emit(Op::kTaskStart, ctx->task->id, 0, ctx, ctx->cpu);
+      ctx->task->spec->body();
+    } else {
+      ctx->handler->spec->handler();
+    }
+  } catch (const std::exception& e) {
+    threw = true;
+    error = e.what();
+  } catch (...) {
+    if (IsFiberUnwind()) throw;
+    threw = true;
+    error = "an exception not derived from std::exception";
+  }
+  if (threw) {
+    m->FinishFromFiber(Verdict::kException,
+                       "uncaught exception in " + ctx->name + ": " + error);
+  }
+  return m->OnContextExit(ctx);
+}
+
+Fiber* MachineImpl::OnContextExit(Context* ctx) {
+  VirtualCpu& cpu = cpus_[ctx->cpu];
+  char detail[160];
+  if (Task* t = ctx->task) {
+    if (ctx->preempt_count != 0 || ctx->irqs_disabled) {
+      std::snprintf(detail, sizeof(detail),
+                    " exited with preempt_count=%#x and irqs %s",
+                    ctx->preempt_count, ctx->irqs_disabled ? "disabled" : "enabled");
+      FinishFromFiber(Verdict::kContextImbalance, ctx->name + detail);
+    }
+    Account(Op::kTaskExit, t->id, 0, 0);
+    t->state = TaskState::kExited;
+    t->queued = false;
+    cpu.curr = nullptr;
+    --live_tasks_;
+    ++news_epoch_;
+    SetCurr(cpu, PopHighest(cpu));
+  } else {
+    if (ctx->preempt_count != ctx->entry_preempt_count ||
+        ctx->irqs_disabled != ctx->entry_irqs_disabled) {
+      std::snprintf(detail, sizeof(detail),
+                    " returned with preempt_count=%#x (entered with %#x) and irqs %s",
+                    ctx->preempt_count, ctx->entry_preempt_count,
+                    ctx->irqs_disabled ? "disabled" : "enabled");
+      FinishFromFiber(Verdict::kContextImbalance, ctx->name + detail);
+    }
+    RTFUZZ_CHECK(cpu.irq_depth > 0 && cpu.irq_stack[cpu.irq_depth - 1] == ctx,
+                 "an interrupt returned that is not the top of its CPU");
+    Emit(Op::kIrqExit, ctx->handler->handler, ctx->handler->fires, ctx, cpu.index);
+    --cpu.irq_depth;
+    ctx->handler->active = false;
+    ++news_epoch_;
+  }
+  // The CPU continues with what is below (or its next task); if it has
+  // nothing, another CPU steps.
+  Context* next = Settle(cpu);
+  if (next == nullptr) next = PickCpu(&cpu, Leave::kForced);
+  if (next == nullptr) {  // Every task exited: the execution is over.
+    current_ = nullptr;
+    return &runner_;
+  }
+  ++stats_.cpu_switches;
+  current_ = next;
+  EnsureFiber(next);
+  return &next->fiber;
+}
+
+void MachineImpl::PrintWhere(int fd) const {
+  char buf[512];
+  const Context* ctx = current_;
+  std::snprintf(buf, sizeof(buf),
+                "rtfuzz: in scenario '%s', execution %" PRIu64 ", step %" PRIu64
+                ", virtual time %" PRIu64 " ns, CPU %d, context '%s'\n",
+                scenario_ != nullptr ? scenario_->name().c_str() : "?",
+                result_ != nullptr ? result_->execution_index : 0, step_, now_,
+                ctx != nullptr ? ctx->cpu : -1,
+                ctx != nullptr ? ctx->name.c_str() : "runner");
+  (void)!::write(fd, buf, std::strlen(buf));
+  if (result_ == nullptr) return;
+  // The decisions so far: with the scenario, enough to replay the execution.
+  int len = std::snprintf(buf, sizeof(buf), "rtfuzz: decisions so far (%zu):",
+                          result_->decisions.size());
+  for (const sched::Decision& d : result_->decisions) {
+    if (len > static_cast<int>(sizeof(buf)) - 48) {
+      (void)!::write(fd, buf, static_cast<size_t>(len));
+      len = 0;
+    }
+    len += std::snprintf(buf + len, sizeof(buf) - static_cast<size_t>(len),
+                         " %s/%" PRIu64 "=%" PRIu64,
+                         sched::DecisionKindName(d.kind).data(), d.bound, d.value);
+  }
+  buf[len++] = '\n';
+  (void)!::write(fd, buf, static_cast<size_t>(len));
+}
+
+std::string MachineImpl::ContextName(uint16_t id) const {
+  if (id < contexts_.size()) return contexts_[id]->name;
+  return id == 0xffff ? "machine" : "context#" + std::to_string(id);
+}
+
+}  // namespace internal
+
+Machine::Machine(MachineOptions options)
+    : impl_(std::make_unique<internal::MachineImpl>(options)) {}
+Machine::~Machine() = default;
+
+void Machine::Run(const Scenario& scenario, sched::DecisionSource& source,
+                  uint64_t execution_index, ExecutionResult* result) {
+  impl_->Run(scenario, source, execution_index, result);
+}
+
+ExecutionResult Machine::Run(const Scenario& scenario, sched::DecisionSource& source,
+                             uint64_t execution_index) {
+  ExecutionResult result;
+  impl_->Run(scenario, source, execution_index, &result);
+  return result;
+}
+
+const std::vector<TraceRecord>& Machine::full_trace() const {
+  return impl_->full_trace();
+}
+std::string Machine::ContextName(uint16_t context) const {
+  return impl_->ContextName(context);
+}
+const MachineOptions& Machine::options() const { return impl_->options(); }
+
+}  // namespace rtfuzz::rt

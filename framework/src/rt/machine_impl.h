@@ -1,0 +1,195 @@
+// framework/src/rt/machine_impl.h
+//
+// MachineImpl: the state and rules of the simulated machine behind
+// rt::Machine. Its methods are split by concern:
+//   machine.cc          executions: set-up, teardown, results, accounting
+//   task_scheduling.cc  PREEMPT_RT task rules: placement, wakeup, blocking,
+//                       preemption, priorities, SCHED_OTHER slices
+//   interrupts.cc       pending interrupts, delivery and return, the PMU,
+//                       timers
+//   cpu_stepping.cc     which CPU steps next: slices, spin detection, warp
+//   context.cc          the free functions of rtfuzz/rt/context.h
+//
+// Invariants (checked where they can break; docs/architecture.md#invariants):
+//   I1  Exactly one context runs: current_, the Top() of cpus_[current_->cpu].
+//   I2  A CPU with curr == null has an empty run queue.
+//   I3  A context below the top of its CPU's stack does not run until every
+//       context above it has returned.
+//   I4  Every choice not fixed by the rules goes through Decide(), which
+//       records it; nothing else (no clock, no address) changes the course of
+//       an execution.
+//   I5  A running fiber's slot is empty; a suspended one's is full.
+
+#ifndef RTFUZZ_SRC_RT_MACHINE_IMPL_H_
+#define RTFUZZ_SRC_RT_MACHINE_IMPL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fiber.h"
+#include "rtfuzz/rt/context.h"
+#include "rtfuzz/rt/machine.h"
+#include "stack_pool.h"
+#include "timer_queue.h"
+#include "virtual_cpu.h"
+
+namespace rtfuzz::rt::internal {
+
+class MachineImpl {
+ public:
+  explicit MachineImpl(MachineOptions options);
+  ~MachineImpl();
+
+  void Run(const Scenario& scenario, sched::DecisionSource& source,
+           uint64_t execution_index, ExecutionResult* result);
+
+  // The machine running an execution on this thread, or null.
+  static MachineImpl* Running();
+
+  // --- Operations of rtfuzz/rt/context.h (running context only) ---
+  void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+  uint64_t Choose(uint64_t bound);
+  uint64_t Now();
+  Task& CurrentTaskOrDie(const char* what);
+  void SetCurrentStateBlocked();
+  void Schedule();
+  bool Wake(TaskId task);
+  void SleepFor(uint64_t ns);
+  void Yield();
+  Task& TaskById(TaskId task);
+  void SetEffectivePriority(TaskId task, int prio);
+  void PreemptDisable();
+  void PreemptEnable();
+  void LocalIrqDisable();
+  void LocalIrqEnable();
+  unsigned long LocalIrqSave();
+  void LocalIrqRestore(unsigned long flags);
+  void LocalBhDisable();
+  void LocalBhEnable();
+  void RaiseInterrupt(HandlerId handler, int cpu);
+  void Progress(MarkId mark);
+  [[noreturn]] void Fail(std::string_view message);
+  uint64_t PmuCount(int cpu, PmuEvent event) const;
+
+  Context* current() const { return current_; }
+  const Scenario& scenario() const { return *scenario_; }
+  bool tearing_down() const { return tearing_down_; }
+  // Writes "scenario, step, cpu, context" for crash and CHECK reports.
+  void PrintWhere(int fd) const;
+
+  const std::vector<TraceRecord>& full_trace() const { return full_trace_; }
+  std::string ContextName(uint16_t id) const;
+  const MachineOptions& options() const { return options_; }
+
+  // Entry of every context's fiber.
+  static Fiber* ContextEntry(void* arg);
+
+ private:
+  // machine.cc
+  void Prepare(const Scenario& scenario);
+  void ResetExecution(sched::DecisionSource& source, uint64_t index);
+  void Teardown();
+  void FillResult(ExecutionResult* result);
+  void RunEndChecks();
+  uint64_t Decide(sched::DecisionKind kind, uint64_t bound);
+  // Accounts one scheduling point: step, time, PMU, trace, news.
+  void Account(Op op, uint32_t object, uint64_t value, uint32_t flags);
+  // After Account(): whether this point must go through SlowPath(). Consumes
+  // one point of the slice. The hot path: a handful of loads and one branch.
+  bool SlowPathDue() {
+    const VirtualCpu& cpu = cpus_[current_->cpu];
+    return __builtin_expect((--slice_left_ == 0) | yield_cpu_ | (cpu.pending != 0) |
+                                cpu.need_resched | (step_ >= options_.max_steps) |
+                                (now_ >= check_at_),
+                            0);
+  }
+  // Appends a trace record for `ctx` (or the machine itself when null).
+  void Emit(Op op, uint32_t object, uint64_t value, const Context* ctx, int cpu);
+  // Records the verdict and leaves the execution for good (switches to the
+  // runner; the caller's fiber is unwound later). From the runner itself it
+  // only records.
+  void Finish(Verdict verdict, std::string message);
+  [[noreturn]] void FinishFromFiber(Verdict verdict, std::string message);
+  void SwitchTo(Context* next);
+  void EnsureFiber(Context* ctx);
+  Fiber* OnContextExit(Context* ctx);
+
+  // task_scheduling.cc
+  int SelectCpu(const Task& task) const;
+  void Enqueue(Task& task);
+  void SetCurr(VirtualCpu& cpu, Task* task);
+  Task* PopHighest(VirtualCpu& cpu);
+  bool Preemptible(const VirtualCpu& cpu) const;
+  void Reschedule(VirtualCpu& cpu);
+  void CheckPreempt(VirtualCpu& cpu, const Task& woken);
+  void BlockCurrent(Op op, uint32_t object, uint64_t value);
+  void RequireSleepable(const char* what);
+  void ArmTimeslice(VirtualCpu& cpu);
+  void StartTask(Task& task);
+  bool WakeTask(Task& task);
+
+  // interrupts.cc
+  void ArmTriggers();
+  void MakePending(HandlerInstance& h);
+  HandlerInstance* Deliverable(const VirtualCpu& cpu) const;
+  void Deliver(VirtualCpu& cpu, HandlerInstance& h);
+  void CountPmu(VirtualCpu& cpu, uint32_t flags);
+  void FireDueTimers();
+  void AddTimer(uint64_t when, TimerKind kind, uint32_t target, uint64_t generation);
+  // Delivers what may be delivered and applies a pending preemption; returns
+  // the context the CPU runs now (null if idle).
+  Context* Settle(VirtualCpu& cpu);
+
+  // cpu_stepping.cc
+  enum class Leave : uint8_t { kSliceEnd, kStuck, kForced };
+  void SlowPath();
+  Context* PickCpu(VirtualCpu* from, Leave why);
+  bool Runnable(const VirtualCpu& cpu) const;
+  bool Stuck(const VirtualCpu& cpu) const;
+  void Warp();
+  void DrawSlice();
+  void NoteNewRunnable(int cpu);
+
+  MachineOptions options_;
+  StackPool stacks_;
+  Fiber runner_;  // The thread's own stack: Run() switches from and back to it.
+
+  // Per scenario (rebuilt when the scenario changes).
+  const Scenario* scenario_ = nullptr;
+  std::vector<VirtualCpu> cpus_;
+  std::vector<std::unique_ptr<Task>> tasks_;
+  std::vector<std::unique_ptr<HandlerInstance>> handlers_;
+  std::vector<Context*> contexts_;  // By context id.
+
+  // Per execution.
+  sched::DecisionSource* source_ = nullptr;
+  ExecutionResult* result_ = nullptr;
+  Context* current_ = nullptr;  // Null while the runner runs.
+  uint64_t step_ = 0;
+  uint64_t now_ = 0;
+  uint64_t check_at_ = 0;      // min(next timer, time budget): slow path due.
+  uint64_t news_epoch_ = 0;    // Bumped by anything a spinner could observe.
+  uint64_t slice_left_ = kUnbounded;
+  bool slice_pending_ = false;  // Slice ended while no other CPU could run.
+  bool yield_cpu_ = false;     // The current context got stuck spinning.
+  bool warping_ = false;       // In a run of warps (no write since).
+  uint64_t warp_run_start_ = 0;
+  bool finished_ = false;
+  bool tearing_down_ = false;
+  int live_tasks_ = 0;
+  TimerQueue timers_;
+  uint64_t trace_hash_ = 0;
+  std::vector<TraceRecord> ring_;
+  size_t ring_mask_ = 0;
+  uint64_t ring_count_ = 0;
+  std::vector<TraceRecord> full_trace_;
+  std::vector<uint64_t> mark_counts_;
+  ExecutionStats stats_;
+};
+
+}  // namespace rtfuzz::rt::internal
+
+#endif  // RTFUZZ_SRC_RT_MACHINE_IMPL_H_

@@ -1,0 +1,116 @@
+// framework/src/rt/names.cc
+//
+// Stable names of the rt enums (ContextKind, PmuEvent, Op) and the Scenario
+// builder's argument checks.
+
+#include <string>
+
+#include "rtfuzz/base/check.h"
+#include "rtfuzz/rt/pmu.h"
+#include "rtfuzz/rt/scenario.h"
+#include "rtfuzz/rt/trace.h"
+
+namespace rtfuzz::rt {
+namespace {
+
+constexpr std::string_view kPmuNames[kPmuEventCount] = {
+    "steps", "atomics", "lock-ops", "reads", "writes", "spins",
+};
+
+constexpr std::string_view kOpNames[] = {
+    "task-start",     "task-exit",     "read",           "write",
+    "rmw",            "spin",          "time-read",      "set-state",
+    "schedule",       "wake",          "sleep",          "switch",
+    "irq-raise",      "irq-enter",     "irq-exit",       "preempt-disable",
+    "preempt-enable", "irq-disable",   "irq-enable",     "bh-disable",
+    "bh-enable",      "progress",      "choose",         "warp",
+    "set-priority",   "lock-acquire",  "lock-contended", "lock-acquired",
+    "lock-release",
+};
+static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<size_t>(Op::kUser));
+
+}  // namespace
+
+std::string_view ContextKindName(ContextKind kind) {
+  switch (kind) {
+    case ContextKind::kTask: return "task";
+    case ContextKind::kSoftirq: return "softirq";
+    case ContextKind::kHardirq: return "hardirq";
+    case ContextKind::kNmi: return "nmi";
+  }
+  return "unknown";
+}
+
+std::string_view PmuEventName(PmuEvent event) {
+  const auto index = static_cast<int>(event);
+  return index < kPmuEventCount ? kPmuNames[index] : "unknown";
+}
+
+bool ParsePmuEvent(std::string_view name, PmuEvent* event) {
+  for (int i = 0; i < kPmuEventCount; ++i) {
+    if (kPmuNames[i] == name) {
+      *event = static_cast<PmuEvent>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view OpName(Op op) {
+  const auto index = static_cast<size_t>(op);
+  return index < sizeof(kOpNames) / sizeof(kOpNames[0]) ? kOpNames[index] : "user";
+}
+
+Scenario::Scenario(std::string name, int num_cpus)
+    : name_(std::move(name)), num_cpus_(num_cpus) {
+  RTFUZZ_PRECONDITION(num_cpus >= 1 && num_cpus <= kMaxCpus,
+                      "a scenario has 1..64 virtual CPUs");
+}
+
+TaskId Scenario::AddTask(TaskSpec spec) {
+  RTFUZZ_PRECONDITION(static_cast<bool>(spec.body), "a task needs a body");
+  RTFUZZ_PRECONDITION((spec.affinity & AllCpus(num_cpus_)) != 0,
+                      "a task's affinity must name one of the scenario's CPUs");
+  RTFUZZ_PRECONDITION((spec.affinity & ~AllCpus(num_cpus_)) == 0,
+                      "a task's affinity names a CPU the scenario does not have");
+  if (spec.policy == Policy::kFifo) {
+    RTFUZZ_PRECONDITION(spec.rt_priority >= 1 && spec.rt_priority <= 99,
+                        "SCHED_FIFO priority must be in 1..99");
+  } else {
+    RTFUZZ_PRECONDITION(spec.rt_priority == 0, "SCHED_OTHER has rt_priority 0");
+  }
+  RTFUZZ_PRECONDITION(tasks_.size() < 0x7fff, "too many tasks");
+  tasks_.push_back(std::move(spec));
+  return static_cast<TaskId>(tasks_.size() - 1);
+}
+
+HandlerId Scenario::AddInterrupt(InterruptSpec spec) {
+  RTFUZZ_PRECONDITION(static_cast<bool>(spec.handler), "an interrupt needs a handler");
+  RTFUZZ_PRECONDITION(spec.kind != ContextKind::kTask,
+                      "an interrupt is a softirq, hardirq or NMI");
+  RTFUZZ_PRECONDITION(spec.cpus != 0 && (spec.cpus & ~AllCpus(num_cpus_)) == 0,
+                      "an interrupt's CPUs must be CPUs of the scenario");
+  if (spec.trigger.kind == Trigger::Kind::kOverflow) {
+    RTFUZZ_PRECONDITION(spec.trigger.min_period >= 1 &&
+                            spec.trigger.min_period <= spec.trigger.max_period,
+                        "an overflow trigger needs 1 <= min_period <= max_period");
+    RTFUZZ_PRECONDITION(spec.trigger.max_period < (uint64_t{1} << 31),
+                        "an overflow period must be below 2^31");
+  }
+  interrupts_.push_back(std::move(spec));
+  return static_cast<HandlerId>(interrupts_.size() - 1);
+}
+
+MarkId Scenario::AddMark(std::string name) {
+  marks_.push_back(std::move(name));
+  return static_cast<MarkId>(marks_.size() - 1);
+}
+
+void Scenario::AddEndCheck(std::string name, std::function<bool()> holds) {
+  RTFUZZ_PRECONDITION(static_cast<bool>(holds), "an end check needs a predicate");
+  end_checks_.push_back(EndCheck{std::move(name), std::move(holds)});
+}
+
+void Scenario::OnReset(std::function<void()> reset) { reset_ = std::move(reset); }
+
+}  // namespace rtfuzz::rt

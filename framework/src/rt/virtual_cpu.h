@@ -1,0 +1,110 @@
+// framework/src/rt/virtual_cpu.h
+//
+// The machine's per-execution records: contexts, tasks, interrupt handler
+// instances and virtual CPUs. Plain data; the rules that change them are in
+// machine_impl.h. Internal to rtfuzz::rt.
+
+#ifndef RTFUZZ_SRC_RT_VIRTUAL_CPU_H_
+#define RTFUZZ_SRC_RT_VIRTUAL_CPU_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fiber.h"
+#include "rtfuzz/rt/pmu.h"
+#include "rtfuzz/rt/scenario.h"
+#include "run_queue.h"
+
+namespace rtfuzz::rt::internal {
+
+// Interrupt nesting above the task: softirq, hardirq, NMI, and hardirqs that
+// re-enable interrupts. Deeper nesting is the verdict context-imbalance.
+inline constexpr int kMaxIrqDepth = 8;
+inline constexpr uint64_t kUnbounded = UINT64_MAX;
+
+struct Task;
+struct HandlerInstance;
+
+// One execution context: a task, or one invocation slot of an interrupt
+// handler on one CPU.
+struct Context {
+  Fiber fiber;
+  std::string name;      // "task:low", "nmi:pmu@1"; built once per scenario.
+  uint16_t id = 0;       // Trace id: tasks first, then handler instances.
+  ContextKind kind = ContextKind::kTask;
+  int cpu = 0;
+  Task* task = nullptr;             // Set iff kind == kTask.
+  HandlerInstance* handler = nullptr;  // Set iff kind != kTask.
+  bool started = false;  // Its fiber exists (created lazily on first run).
+  uint32_t preempt_count = 0;
+  bool irqs_disabled = false;
+  // What an interrupt context must restore before it returns.
+  uint32_t entry_preempt_count = 0;
+  bool entry_irqs_disabled = false;
+  // Spin detector: the machine's news epoch at this context's last spin, and
+  // whether that spin saw no news since the one before (it is stuck).
+  uint64_t spin_epoch = kUnbounded;
+  bool stuck = false;
+};
+
+enum class TaskState : uint8_t {
+  kNotStarted,  // Waiting for start_ns.
+  kRunning,     // TASK_RUNNING: on a CPU or a run queue.
+  kBlocked,     // After SetCurrentStateBlocked(): blocks at Schedule().
+  kExited,
+};
+
+struct Task : RunQueueLinks {  // RunQueueLinks::prio is the effective prio.
+  Context ctx;
+  const TaskSpec* spec = nullptr;
+  TaskId id = 0;
+  TaskState state = TaskState::kNotStarted;
+  bool queued = false;   // On a CPU (as curr) or on a run queue.
+  int normal_prio = 0;
+  int cpu = 0;           // The CPU it runs or last ran on.
+  uint64_t sleep_generation = 0;  // Bumped to cancel a pending sleep timer.
+};
+
+struct HandlerInstance {
+  Context ctx;
+  const InterruptSpec* spec = nullptr;
+  HandlerId handler = 0;
+  int cpu = 0;
+  int slot = 0;          // Bit in the CPU's pending masks.
+  bool active = false;   // On the CPU's context stack now.
+  uint32_t fires = 0;    // Deliveries in this execution.
+  // Overflow trigger: the period and the events left before the next overflow.
+  bool armed = false;
+  uint64_t period = 0;
+  uint64_t countdown = 0;
+};
+
+struct VirtualCpu {
+  int index = 0;
+  Task* curr = nullptr;  // The running task; null = idle. Idle => rq empty.
+  Context* irq_stack[kMaxIrqDepth] = {};
+  int irq_depth = 0;
+  RunQueue rq;
+  bool need_resched = false;
+  bool rotate = false;     // SCHED_OTHER slice expired: curr goes to the tail.
+  uint64_t slice_generation = 0;         // Bumped whenever curr changes.
+  uint64_t slice_timer_generation = 0;   // Generation a slice timer is armed for.
+  uint64_t curr_since = 0;               // When curr started running.
+  uint64_t pending = 0;    // Pending handler instances, by slot.
+  uint64_t nmi_slots = 0;  // Slots of each kind, to pick what to deliver.
+  uint64_t hardirq_slots = 0;
+  uint64_t softirq_slots = 0;
+  std::vector<HandlerInstance*> handlers;  // By slot.
+  std::vector<HandlerInstance*> armed;     // Overflow-armed instances.
+  uint64_t pmu[kPmuEventCount] = {};
+
+  Context* Top() const {
+    if (irq_depth > 0) return irq_stack[irq_depth - 1];
+    return curr != nullptr ? &curr->ctx : nullptr;
+  }
+};
+
+}  // namespace rtfuzz::rt::internal
+
+#endif  // RTFUZZ_SRC_RT_VIRTUAL_CPU_H_
