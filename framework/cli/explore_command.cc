@@ -1,0 +1,170 @@
+// framework/cli/explore_command.cc
+//
+// `rtfuzz explore`: runs a built-in scenario under a seeded random walk (or
+// one libFuzzer input with --input), prints what it explored — executions,
+// scheduling points, distinct traces, switches, interrupts, warps, verdicts —
+// and the report of the first finding with the line that reproduces it.
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unordered_set>
+
+#include "command.h"
+#include "rtfuzz/report/execution_report.h"
+#include "rtfuzz/rt/machine.h"
+#include "rtfuzz/sched/byte_source.h"
+#include "rtfuzz/sched/random_source.h"
+
+namespace rtfuzz::cli {
+namespace {
+
+// Distinct trace hashes are counted up to this many (16 MiB of set).
+constexpr size_t kMaxTrackedHashes = 1 << 20;
+
+struct Totals {
+  uint64_t executions = 0;
+  uint64_t points = 0;
+  uint64_t max_points = 0;
+  uint64_t decisions = 0;
+  rt::ExecutionStats stats;
+  uint64_t verdicts[kVerdictCount] = {};
+  std::unordered_set<uint64_t> hashes;  // Values, never iterated for output order.
+
+  void Add(const rt::ExecutionResult& r) {
+    ++executions;
+    points += r.steps;
+    if (r.steps > max_points) max_points = r.steps;
+    decisions += r.decisions.size();
+    stats.cpu_switches += r.stats.cpu_switches;
+    stats.preemptions += r.stats.preemptions;
+    stats.task_switches += r.stats.task_switches;
+    stats.interrupts += r.stats.interrupts;
+    stats.warps += r.stats.warps;
+    stats.warped_ns += r.stats.warped_ns;
+    stats.idle_ns += r.stats.idle_ns;
+    if (r.stats.max_depth > stats.max_depth) stats.max_depth = r.stats.max_depth;
+    ++verdicts[static_cast<int>(r.verdict)];
+    if (hashes.size() < kMaxTrackedHashes) hashes.insert(r.trace_hash);
+  }
+};
+
+std::string Reproduce(const Flags& f, uint64_t index) {
+  if (!f.input.empty()) return "rtfuzz explore --scenario=" + f.scenario + " --input=" + f.input;
+  return "rtfuzz explore --scenario=" + f.scenario + " --seed=" + std::to_string(f.seed) +
+         " --first_execution=" + std::to_string(index) + " --executions=1";
+}
+
+void PrintSummary(const Flags& f, const rt::Scenario& s, const Totals& t, double seconds) {
+  std::printf("rtfuzz explore: scenario %s (CPUs %d, tasks %zu, interrupt handlers %zu), %s\n",
+              s.name().c_str(), s.num_cpus(), s.tasks().size(), s.interrupts().size(),
+              f.input.empty() ? ("random walk, seed " + std::to_string(f.seed)).c_str()
+                              : ("input " + f.input).c_str());
+  const double per_exec = t.executions ? static_cast<double>(t.points) / t.executions : 0;
+  std::printf("  executions         %" PRIu64 " (from #%" PRIu64 "), %.0f/s wall\n",
+              t.executions, f.first_execution,
+              seconds > 0 ? static_cast<double>(t.executions) / seconds : 0.0);
+  std::printf("  scheduling points  %" PRIu64 " (%.1f per execution, most %" PRIu64 ")\n",
+              t.points, per_exec, t.max_points);
+  std::printf("  distinct traces    %zu%s\n", t.hashes.size(),
+              t.hashes.size() >= kMaxTrackedHashes ? " (count capped)" : "");
+  std::printf("  decisions          %" PRIu64 "\n", t.decisions);
+  std::printf("  CPU switches       %" PRIu64 " (%" PRIu64 " at slice ends)\n",
+              t.stats.cpu_switches, t.stats.preemptions);
+  std::printf("  task switches      %" PRIu64 "\n", t.stats.task_switches);
+  std::printf("  interrupts         %" PRIu64 " (deepest nesting %u)\n", t.stats.interrupts,
+              t.stats.max_depth);
+  std::printf("  time warps         %" PRIu64 " (%.3f ms skipped; %.3f ms idle)\n",
+              t.stats.warps, static_cast<double>(t.stats.warped_ns) / 1e6,
+              static_cast<double>(t.stats.idle_ns) / 1e6);
+  std::string verdicts;
+  for (int v = 0; v < kVerdictCount; ++v) {
+    if (t.verdicts[v] == 0) continue;
+    if (!verdicts.empty()) verdicts += ", ";
+    verdicts += std::string(VerdictName(static_cast<Verdict>(v))) + " " +
+                std::to_string(t.verdicts[v]);
+  }
+  std::printf("  verdicts           %s\n", verdicts.c_str());
+}
+
+bool ReadFile(const std::string& path, std::string* out, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot read --input '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+}  // namespace
+
+int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
+  if (!positional.empty()) {
+    return UsageError("explore takes no file arguments ('" + positional[0] +
+                      "'); use --input=FILE for a libFuzzer input");
+  }
+  auto scenario = MakeBuiltinScenario(f.scenario);
+  if (scenario == nullptr) {
+    return UsageError("unknown scenario '" + f.scenario + "' (rtfuzz list names them)");
+  }
+  if (f.executions == 0) return UsageError("--executions must be at least 1");
+  if (f.max_steps == 0) return UsageError("--max_steps must be at least 1");
+  if (f.max_slice == 0 || f.max_slice > (1u << 20)) {
+    return UsageError("--max_slice must be in [1, 1048576]");
+  }
+  rt::MachineOptions options;
+  options.max_steps = f.max_steps;
+  options.max_slice = static_cast<uint32_t>(f.max_slice);
+  rt::Machine machine(options);
+  rt::ExecutionResult result;
+  Totals totals;
+  std::string first_report;
+  const auto start = std::chrono::steady_clock::now();  // Wall time: display only.
+
+  auto record = [&](uint64_t index) {
+    totals.Add(result);
+    if (result.ok() || !first_report.empty()) return;
+    report::ReportOptions report_options;
+    report_options.max_records = f.report_events;
+    report_options.reproduce = Reproduce(f, index);
+    first_report = report::FormatExecutionReport(*scenario, machine, result, report_options);
+  };
+
+  if (!f.input.empty()) {
+    std::string bytes, error;
+    if (!ReadFile(f.input, &bytes, &error)) return UsageError(error);
+    sched::ByteSource source(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    machine.Run(*scenario, source, 0, &result);
+    record(0);
+  } else {
+    sched::RandomSource source(f.seed);
+    uint64_t next_progress = 1 << 16;
+    for (uint64_t i = 0; i < f.executions; ++i) {
+      const uint64_t index = f.first_execution + i;
+      machine.Run(*scenario, source, index, &result);
+      record(index);
+      if (!result.ok() && f.stop_on_finding) break;
+      if (totals.executions == next_progress) {
+        next_progress *= 2;
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(stderr, "#%" PRIu64 "\texecs %.0f/s\tdistinct %zu\tfindings %" PRIu64 "\n",
+                     totals.executions, static_cast<double>(totals.executions) / s,
+                     totals.hashes.size(), totals.executions - totals.verdicts[0]);
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintSummary(f, *scenario, totals, seconds);
+  if (first_report.empty()) return kExitOk;
+  std::printf("\n%s", first_report.c_str());
+  std::fflush(stdout);
+  return kExitFinding;
+}
+
+}  // namespace rtfuzz::cli
