@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "command.h"
-#include "rtfuzz/rt/demo_scenario.h"
+#include "rtfuzz/demo/demo_scenario.h"
 
 namespace rtfuzz::cli {
 

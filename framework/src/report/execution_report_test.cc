@@ -8,7 +8,7 @@
 #include <regex>
 
 #include "gtest/gtest.h"
-#include "rtfuzz/rt/demo_scenario.h"
+#include "rtfuzz/demo/demo_scenario.h"
 #include "rtfuzz/sched/random_source.h"
 
 namespace rtfuzz::report {

@@ -101,7 +101,7 @@ void MachineImpl::RaiseInterrupt(HandlerId handler, int cpu) {
   }
   RTFUZZ_PRECONDITION(instance != nullptr,
                       "the handler has no instance on that CPU (see InterruptSpec::cpus)");
-  MakePending(*instance);
+  MakePending(*instance, /*traced=*/false);
   Point(Op::kIrqRaise, handler, static_cast<uint64_t>(cpu), 0);
 }
 

@@ -29,13 +29,14 @@ constexpr uint64_t kWarpDivisor = 8;
 
 bool MachineImpl::Runnable(const VirtualCpu& cpu) const {
   return cpu.curr != nullptr || cpu.irq_depth > 0 ||
-         (live_tasks_ > 0 && Deliverable(cpu) != nullptr);
+         (cpu.pending != 0 && live_tasks_ > 0 && Deliverable(cpu) != nullptr);
 }
 
 bool MachineImpl::Stuck(const VirtualCpu& cpu) const {
   const Context* top = cpu.Top();
   return top != nullptr && top->stuck && top->spin_epoch == news_epoch_ &&
-         Deliverable(cpu) == nullptr && !(cpu.need_resched && Preemptible(cpu));
+         (cpu.pending == 0 || Deliverable(cpu) == nullptr) &&
+         !(cpu.need_resched && Preemptible(cpu));
 }
 
 void MachineImpl::DrawSlice() {
@@ -87,10 +88,11 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
   for (;;) {
     // Runnable, not stuck, other than `from`, in round-robin order after it.
     int count = 0;
-    const int start = from != nullptr ? from->index + 1 : 0;
+    int index = from != nullptr ? from->index : n - 1;
     for (int i = 0; i < n; ++i) {
-      VirtualCpu& cpu = cpus_[(start + i) % n];
-      if (&cpu != from && Runnable(cpu) && !Stuck(cpu)) candidates[count++] = cpu.index;
+      index = index + 1 == n ? 0 : index + 1;
+      VirtualCpu& cpu = cpus_[index];
+      if (&cpu != from && Runnable(cpu) && !Stuck(cpu)) candidates[count++] = index;
     }
     const bool from_ok = from != nullptr && Runnable(*from) && !Stuck(*from);
     int chosen = -1;

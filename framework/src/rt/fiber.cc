@@ -53,7 +53,8 @@ struct FiberAccess {
     f->stack_bottom_ = static_cast<const char*>(s.top) - s.size;
     f->stack_size_ = s.size;
   }
-  static Fiber* Entry(Fiber* self);
+  // Runs the fiber's entry; returns the fiber to continue with.
+  static bc::fiber Entry(Fiber* self);
 };
 
 namespace {
@@ -101,17 +102,28 @@ struct PoolAllocator {
 #define RTFUZZ_FINISH_SWITCH(fake) (void)(fake)
 #endif
 
-Fiber* FiberAccess::Entry(Fiber* self) {
+bc::fiber FiberAccess::Entry(Fiber* self) {
   Fiber* next = nullptr;
+  void* unwinder = nullptr;
   try {
     next = self->entry_(self->arg_);
-  } catch (const bc::detail::forced_unwind&) {
+  } catch (const bc::detail::forced_unwind& unwind) {
+    // Reset() is unwinding this fiber. Leave the catch block first and return
+    // to the unwinder as a normal exit does: the stack switch then happens
+    // with no exception in flight, after the annotation below.
+    unwinder = unwind.fctx;
+#ifndef BOOST_ASSERT_IS_VOID
+    const_cast<bc::detail::forced_unwind&>(unwind).caught = true;
+#endif
+  }
+  if (unwinder != nullptr) {
 #if defined(RTFUZZ_FIBER_ASAN)
-    // This stack dies; the unwinder continues on its own stack.
     __sanitizer_start_switch_fiber(nullptr, g_unwinder->stack_bottom_,
                                    g_unwinder->stack_size_);
 #endif
-    throw;
+    bc::fiber back;
+    std::memcpy(static_cast<void*>(&back), &unwinder, sizeof(unwinder));
+    return back;
   }
   // `next` may be this very Fiber object when the same handler is delivered
   // again at once: then it holds a new fiber, created on another stack.
@@ -119,9 +131,10 @@ Fiber* FiberAccess::Entry(Fiber* self) {
                "a finished fiber must name a suspended fiber to run");
   g_switching_from = self;  // The resumed side stores "empty" into us.
 #if defined(RTFUZZ_FIBER_ASAN)
+  // This stack dies (fake_stack_save = null).
   __sanitizer_start_switch_fiber(nullptr, next->stack_bottom_, next->stack_size_);
 #endif
-  return next;
+  return Take(next);
 }
 
 void Fiber::Create(StackPool* pool, Entry entry, void* arg) {
@@ -133,8 +146,7 @@ void Fiber::Create(StackPool* pool, Entry entry, void* arg) {
               [self](bc::fiber&& caller) -> bc::fiber {
                 RTFUZZ_FINISH_SWITCH(nullptr);
                 FiberAccess::Put(g_switching_from, std::move(caller));
-                Fiber* next = FiberAccess::Entry(self);
-                return FiberAccess::Take(next);
+                return FiberAccess::Entry(self);
               });
   FiberAccess::Put(this, std::move(f));
 }
@@ -161,17 +173,11 @@ void Fiber::SwitchTo(Fiber* from, Fiber* to) {
   __sanitizer_start_switch_fiber(&from->fake_stack_, to->stack_bottom_,
                                  to->stack_size_);
 #endif
-  bc::fiber caller;
-  try {
-    caller = std::move(target).resume();
-  } catch (const bc::detail::forced_unwind&) {
-    RTFUZZ_FINISH_SWITCH(from->fake_stack_);
-    throw;
-  }
+  // Reset() may make this call throw forced_unwind instead of returning; the
+  // annotation for that arrival is made where it is thrown.
+  bc::fiber caller = std::move(target).resume();
   RTFUZZ_FINISH_SWITCH(from->fake_stack_);
-  if (caller) {
-    FiberAccess::Put(g_switching_from, std::move(caller));
-  }
+  if (caller) FiberAccess::Put(g_switching_from, std::move(caller));
 }
 
 void Fiber::Reset(Fiber* caller) {
@@ -183,9 +189,22 @@ void Fiber::Reset(Fiber* caller) {
   void* fake = nullptr;
   __sanitizer_start_switch_fiber(&fake, stack_bottom_, stack_size_);
 #endif
-  // Destroying a suspended boost fiber throws forced_unwind on its stack and
-  // returns here when the unwinding is done.
-  { bc::fiber dying = std::move(victim); }
+  // Run on top of the victim's suspended switch: finish the annotation, then
+  // throw forced_unwind there, which unwinds the victim's stack up to
+  // FiberAccess::Entry; that returns to us as a normal exit does.
+  Fiber* self = this;
+  bc::fiber rest = std::move(victim).resume_with([self](bc::fiber&& unwinder) -> bc::fiber {
+#if defined(RTFUZZ_FIBER_ASAN)
+    __sanitizer_finish_switch_fiber(self->fake_stack_, nullptr, nullptr);
+#else
+    (void)self;
+#endif
+    bc::detail::fcontext_t fctx = nullptr;
+    std::memcpy(&fctx, static_cast<void*>(&unwinder), sizeof(fctx));
+    std::memset(static_cast<void*>(&unwinder), 0, sizeof(unwinder));
+    throw bc::detail::forced_unwind(fctx);
+  });
+  RTFUZZ_CHECK(!rest, "an unwound fiber came back suspended");
 #if defined(RTFUZZ_FIBER_ASAN)
   __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
 #endif

@@ -58,15 +58,17 @@ void MachineImpl::ArmTriggers() {
   }
 }
 
-void MachineImpl::MakePending(HandlerInstance& h) {
+void MachineImpl::MakePending(HandlerInstance& h, bool traced) {
   if (h.fires >= h.spec->trigger.max_fires) return;
   VirtualCpu& cpu = cpus_[h.cpu];
   const uint64_t bit = uint64_t{1} << h.slot;
   if (cpu.pending & bit) return;  // Coalesces, as a latched interrupt line.
   cpu.pending |= bit;
   ++news_epoch_;
-  Emit(Op::kIrqRaise, h.handler, static_cast<uint64_t>(h.cpu), current_,
-       current_ != nullptr ? current_->cpu : h.cpu);
+  if (traced) {
+    Emit(Op::kIrqRaise, h.handler, static_cast<uint64_t>(h.cpu), current_,
+         current_ != nullptr ? current_->cpu : h.cpu);
+  }
   NoteNewRunnable(h.cpu);
 }
 
@@ -130,31 +132,6 @@ Context* MachineImpl::Settle(VirtualCpu& cpu) {
   }
 }
 
-void MachineImpl::CountPmu(VirtualCpu& cpu, uint32_t flags) {
-  uint32_t events = 1u << static_cast<int>(PmuEvent::kSteps);
-  ++cpu.pmu[static_cast<int>(PmuEvent::kSteps)];
-  if (flags != 0) {
-    auto count = [&](uint32_t flag, PmuEvent event) {
-      if (flags & flag) {
-        ++cpu.pmu[static_cast<int>(event)];
-        events |= 1u << static_cast<int>(event);
-      }
-    };
-    count(kPointAtomic, PmuEvent::kAtomics);
-    count(kPointLockOp, PmuEvent::kLockOps);
-    count(kPointRead, PmuEvent::kReads);
-    count(kPointWrite, PmuEvent::kWrites);
-    count(kPointSpin, PmuEvent::kSpins);
-  }
-  for (HandlerInstance* h : cpu.armed) {
-    if ((events >> static_cast<int>(h->spec->trigger.event)) & 1) {
-      if (--h->countdown == 0) {
-        h->countdown = h->period;  // Reload, as perf's sample_period.
-        MakePending(*h);
-      }
-    }
-  }
-}
 
 void MachineImpl::AddTimer(uint64_t when, TimerKind kind, uint32_t target,
                            uint64_t generation) {

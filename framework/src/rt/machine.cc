@@ -22,8 +22,6 @@ namespace rtfuzz::rt {
 namespace internal {
 namespace {
 
-thread_local MachineImpl* g_running = nullptr;
-
 size_t DefaultStackSize() {
 #if defined(__SANITIZE_ADDRESS__)
   return 256 * 1024;  // ASan's redzones and fake frames need ~3x the stack.
@@ -55,8 +53,6 @@ void PrintRunningMachine(int fd) {
 
 }  // namespace
 
-MachineImpl* MachineImpl::Running() { return g_running; }
-
 MachineImpl::MachineImpl(MachineOptions options)
     : options_(options),
       stacks_(options.stack_size != 0 ? options.stack_size : DefaultStackSize()) {
@@ -71,12 +67,13 @@ MachineImpl::MachineImpl(MachineOptions options)
 MachineImpl::~MachineImpl() = default;
 
 void MachineImpl::Prepare(const Scenario& s) {
-  if (scenario_ == &s && tasks_.size() == s.tasks().size() &&
-      handlers_.size() >= s.interrupts().size() &&
-      cpus_.size() == static_cast<size_t>(s.num_cpus())) {
+  if (scenario_ == &s && scenario_serial_ == s.serial() &&
+      scenario_revision_ == s.revision()) {
     return;
   }
   scenario_ = &s;
+  scenario_serial_ = s.serial();
+  scenario_revision_ = s.revision();
   const int n = s.num_cpus();
   cpus_.clear();
   cpus_.resize(n);
@@ -195,7 +192,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
 
 void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
                       uint64_t execution_index, ExecutionResult* result) {
-  RTFUZZ_PRECONDITION(g_running == nullptr,
+  RTFUZZ_PRECONDITION(running_ == nullptr,
                       "Machine::Run called from inside a running execution");
   Prepare(scenario);
   result_ = result;
@@ -206,7 +203,7 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   result->decisions.clear();
   result->execution_index = execution_index;
   ResetExecution(source, execution_index);
-  g_running = this;
+  running_ = this;
   InstallCrashHandlers();
 
   ArmTriggers();
@@ -228,7 +225,7 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   Teardown();
   if (result->verdict == Verdict::kPass) RunEndChecks();
   FillResult(result);
-  g_running = nullptr;
+  running_ = nullptr;
   source_ = nullptr;
   result_ = nullptr;
 }
@@ -273,42 +270,10 @@ uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
   return value;
 }
 
-void MachineImpl::Emit(Op op, uint32_t object, uint64_t value, const Context* ctx,
-                       int cpu) {
-  TraceRecord r;
-  r.step = step_;
-  r.time_ns = now_;
-  r.value = value;
-  r.object = object;
-  r.op = op;
-  r.context = ctx != nullptr ? ctx->id : 0xffff;
-  r.cpu = static_cast<uint8_t>(cpu);
-  r.depth = static_cast<uint8_t>(cpu >= 0 && cpu < static_cast<int>(cpus_.size())
-                                     ? cpus_[cpu].irq_depth
-                                     : 0);
-  r.context_kind = static_cast<uint8_t>(ctx != nullptr ? ctx->kind : ContextKind::kTask);
-  trace_hash_ = HashTraceRecord(trace_hash_, r);
-  ring_[ring_count_++ & ring_mask_] = r;
-  if (options_.record_full_trace) full_trace_.push_back(r);
-}
 
-void MachineImpl::Account(Op op, uint32_t object, uint64_t value, uint32_t flags) {
-  Context* ctx = current_;
-  VirtualCpu& cpu = cpus_[ctx->cpu];
-  ++step_;
-  now_ += options_.step_ns;
-  Emit(op, object, value, ctx, ctx->cpu);
-  CountPmu(cpu, flags);
-  if (flags & kPointWrite) {
-    ++news_epoch_;
-    warping_ = false;
-    if (slice_pending_) slice_left_ = 1;
-  }
-}
 
 void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
-  if (tearing_down_) return;
-  RTFUZZ_PRECONDITION(current_ != nullptr, "scheduling point outside a context");
+  if (tearing_down_) return;  // Destructors running during teardown.
   Account(op, object, value, flags);
   Context* ctx = current_;
   if (flags & kPointSpin) {
@@ -365,7 +330,7 @@ void MachineImpl::SwitchTo(Context* next) {
 
 Fiber* MachineImpl::ContextEntry(void* arg) {
   Context* ctx = static_cast<Context*>(arg);
-  MachineImpl* m = g_running;
+  MachineImpl* m = running_;
   std::string error;
   bool threw = false;
   try {

@@ -47,7 +47,7 @@ class MachineImpl {
            uint64_t execution_index, ExecutionResult* result);
 
   // The machine running an execution on this thread, or null.
-  static MachineImpl* Running();
+  static MachineImpl* Running() { return running_; }
 
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
   void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
@@ -106,7 +106,8 @@ class MachineImpl {
                                 (now_ >= check_at_),
                             0);
   }
-  // Appends a trace record for `ctx` (or the machine itself when null).
+  // Appends a trace record for `ctx` (or the machine itself when null) on
+  // `cpu`, which must be a CPU of the scenario.
   void Emit(Op op, uint32_t object, uint64_t value, const Context* ctx, int cpu);
   // Records the verdict and leaves the execution for good (switches to the
   // runner; the caller's fiber is unwound later). From the runner itself it
@@ -133,7 +134,9 @@ class MachineImpl {
 
   // interrupts.cc
   void ArmTriggers();
-  void MakePending(HandlerInstance& h);
+  // `traced`: emit a kIrqRaise record (the PMU and timers); RaiseInterrupt()
+  // records the raise as its own point instead.
+  void MakePending(HandlerInstance& h, bool traced = true);
   HandlerInstance* Deliverable(const VirtualCpu& cpu) const;
   void Deliver(VirtualCpu& cpu, HandlerInstance& h);
   void CountPmu(VirtualCpu& cpu, uint32_t flags);
@@ -153,12 +156,16 @@ class MachineImpl {
   void DrawSlice();
   void NoteNewRunnable(int cpu);
 
+  static inline thread_local MachineImpl* running_ = nullptr;
+
   MachineOptions options_;
   StackPool stacks_;
   Fiber runner_;  // The thread's own stack: Run() switches from and back to it.
 
   // Per scenario (rebuilt when the scenario changes).
   const Scenario* scenario_ = nullptr;
+  uint64_t scenario_serial_ = 0;
+  uint64_t scenario_revision_ = 0;
   std::vector<VirtualCpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::unique_ptr<HandlerInstance>> handlers_;
@@ -189,6 +196,63 @@ class MachineImpl {
   std::vector<uint64_t> mark_counts_;
   ExecutionStats stats_;
 };
+
+
+// --- The hot path of every scheduling point, inline (docs/performance.md) ---
+
+inline void MachineImpl::Emit(Op op, uint32_t object, uint64_t value, const Context* ctx,
+                       int cpu) {
+  TraceRecord r;
+  r.step = step_;
+  r.time_ns = now_;
+  r.value = value;
+  r.object = object;
+  r.op = op;
+  r.context = ctx != nullptr ? ctx->id : 0xffff;
+  r.cpu = static_cast<uint8_t>(cpu);
+  r.depth = static_cast<uint8_t>(cpus_[cpu].irq_depth);
+  r.context_kind = static_cast<uint8_t>(ctx != nullptr ? ctx->kind : ContextKind::kTask);
+  trace_hash_ = HashTraceRecord(trace_hash_, r);
+  ring_[ring_count_++ & ring_mask_] = r;
+  if (options_.record_full_trace) full_trace_.push_back(r);
+}
+
+inline void MachineImpl::Account(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+  Context* ctx = current_;
+  VirtualCpu& cpu = cpus_[ctx->cpu];
+  ++step_;
+  now_ += options_.step_ns;
+  Emit(op, object, value, ctx, ctx->cpu);
+  CountPmu(cpu, flags);
+  if (flags & kPointWrite) {
+    ++news_epoch_;
+    warping_ = false;
+    if (slice_pending_) slice_left_ = 1;
+  }
+}
+
+inline void MachineImpl::CountPmu(VirtualCpu& cpu, uint32_t flags) {
+  static_assert(kPointRead << 1 == 1u << static_cast<int>(PmuEvent::kReads) &&
+                kPointWrite << 1 == 1u << static_cast<int>(PmuEvent::kWrites) &&
+                kPointAtomic << 1 == 1u << static_cast<int>(PmuEvent::kAtomics) &&
+                kPointLockOp << 1 == 1u << static_cast<int>(PmuEvent::kLockOps) &&
+                kPointSpin << 1 == 1u << static_cast<int>(PmuEvent::kSpins));
+  ++cpu.pmu[static_cast<int>(PmuEvent::kSteps)];
+  for (uint32_t bits = flags; bits != 0; bits &= bits - 1) {
+    ++cpu.pmu[__builtin_ctz(bits) + 1];
+  }
+  if (__builtin_expect(!cpu.armed.empty(), 0)) {
+    const uint32_t events = 1u | flags << 1;
+    for (HandlerInstance* h : cpu.armed) {
+      if ((events >> static_cast<int>(h->spec->trigger.event)) & 1) {
+        if (--h->countdown == 0) {
+          h->countdown = h->period;  // Reload, as perf's sample_period.
+          MakePending(*h);
+        }
+      }
+    }
+  }
+}
 
 }  // namespace rtfuzz::rt::internal
 

@@ -16,7 +16,7 @@
 
 #include "gtest/gtest.h"
 #include "rtfuzz/rt/context.h"
-#include "rtfuzz/rt/demo_scenario.h"
+#include "rtfuzz/demo/demo_scenario.h"
 #include "rtfuzz/rt/preempt_count.h"
 #include "rtfuzz/sched/byte_source.h"
 #include "rtfuzz/sched/random_source.h"
@@ -728,6 +728,28 @@ TEST(FailureTest, EndChecksRunAfterEveryTaskExits) {
   ExecutionResult r = RunQuiet(s);
   EXPECT_EQ(r.verdict, Verdict::kEndCheckFailed);
   EXPECT_NE(r.message.find("value is two"), std::string::npos);
+}
+
+TEST(MachineReuseTest, AScenarioChangedBetweenRunsIsRebuilt) {
+  Log log;
+  Scenario s = MakeLogged("grows", 2, log);
+  HandlerId first = 0;
+  s.AddTask({.name = "t", .body = [&] { RaiseInterrupt(first, 0); }});
+  first = s.AddInterrupt({.name = "h", .kind = ContextKind::kHardirq,
+                          .cpus = AllCpus(2),
+                          .handler = [&] { log.push_back("hardirq"); }});
+  Machine machine;
+  sched::ByteSource none(nullptr, 0);
+  ASSERT_TRUE(machine.Run(s, none).ok());
+  EXPECT_EQ(log, (Log{"hardirq"}));
+  // Adding a handler after a run reallocates the scenario's handler list; the
+  // machine must not keep pointers into the old one.
+  HandlerId second = s.AddInterrupt({.name = "n", .kind = ContextKind::kNmi,
+                                     .handler = [&] { log.push_back("nmi"); }});
+  s.AddTask({.name = "u", .body = [&] { RaiseInterrupt(second, 0); }});
+  ExecutionResult r = machine.Run(s, none);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(log, (Log{"hardirq", "nmi"}));
 }
 
 // --- The demo ---

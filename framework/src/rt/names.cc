@@ -14,7 +14,7 @@ namespace rtfuzz::rt {
 namespace {
 
 constexpr std::string_view kPmuNames[kPmuEventCount] = {
-    "steps", "atomics", "lock-ops", "reads", "writes", "spins",
+    "steps", "reads", "writes", "atomics", "lock-ops", "spins",
 };
 
 constexpr std::string_view kOpNames[] = {
@@ -28,6 +28,11 @@ constexpr std::string_view kOpNames[] = {
     "lock-release",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<size_t>(Op::kUser));
+
+uint64_t NextSerial() {
+  static uint64_t next = 0;  // Identity only; never feeds a decision or trace.
+  return ++next;
+}
 
 }  // namespace
 
@@ -62,12 +67,13 @@ std::string_view OpName(Op op) {
 }
 
 Scenario::Scenario(std::string name, int num_cpus)
-    : name_(std::move(name)), num_cpus_(num_cpus) {
+    : serial_(NextSerial()), name_(std::move(name)), num_cpus_(num_cpus) {
   RTFUZZ_PRECONDITION(num_cpus >= 1 && num_cpus <= kMaxCpus,
                       "a scenario has 1..64 virtual CPUs");
 }
 
 TaskId Scenario::AddTask(TaskSpec spec) {
+  ++revision_;
   RTFUZZ_PRECONDITION(static_cast<bool>(spec.body), "a task needs a body");
   RTFUZZ_PRECONDITION((spec.affinity & AllCpus(num_cpus_)) != 0,
                       "a task's affinity must name one of the scenario's CPUs");
@@ -85,6 +91,7 @@ TaskId Scenario::AddTask(TaskSpec spec) {
 }
 
 HandlerId Scenario::AddInterrupt(InterruptSpec spec) {
+  ++revision_;
   RTFUZZ_PRECONDITION(static_cast<bool>(spec.handler), "an interrupt needs a handler");
   RTFUZZ_PRECONDITION(spec.kind != ContextKind::kTask,
                       "an interrupt is a softirq, hardirq or NMI");
@@ -102,11 +109,13 @@ HandlerId Scenario::AddInterrupt(InterruptSpec spec) {
 }
 
 MarkId Scenario::AddMark(std::string name) {
+  ++revision_;
   marks_.push_back(std::move(name));
   return static_cast<MarkId>(marks_.size() - 1);
 }
 
 void Scenario::AddEndCheck(std::string name, std::function<bool()> holds) {
+  ++revision_;
   RTFUZZ_PRECONDITION(static_cast<bool>(holds), "an end check needs a predicate");
   end_checks_.push_back(EndCheck{std::move(name), std::move(holds)});
 }

@@ -25,13 +25,14 @@
 
 namespace rtfuzz::rt {
 
-// What a point did, for the PMU and the spin detector.
+// What a point did, for the PMU and the spin detector. Bit n counts PMU
+// event n + 1 (pmu.h), so counting is a loop over the set bits.
 enum PointFlags : uint32_t {
   kPointRead = 1u << 0,    // Counts "reads".
-  kPointWrite = 1u << 1,   // A shared-memory write: news for spinners.
+  kPointWrite = 1u << 1,   // Counts "writes"; a shared write is news for spinners.
   kPointAtomic = 1u << 2,  // Counts "atomics".
   kPointLockOp = 1u << 3,  // Counts "lock-ops".
-  kPointSpin = 1u << 4,    // A spin-wait iteration (see Spin()).
+  kPointSpin = 1u << 4,    // Counts "spins"; a spin-wait iteration (Spin()).
 };
 
 // A scheduling point recording `op` on `object` with `value`. A point.

@@ -18,12 +18,14 @@
 
 namespace rtfuzz::rt {
 
+// Event n (n >= 1) is counted by points whose flags have bit n-1 set
+// (rt::PointFlags in context.h); kSteps by every point.
 enum class PmuEvent : uint8_t {
   kSteps,    // "steps": every scheduling point.
-  kAtomics,  // "atomics": atomic read-modify-writes and ordered accesses.
-  kLockOps,  // "lock-ops": lock acquire/release operations and annotations.
   kReads,    // "reads": shared-memory loads.
   kWrites,   // "writes": shared-memory stores (including RMWs that wrote).
+  kAtomics,  // "atomics": atomic read-modify-writes and ordered accesses.
+  kLockOps,  // "lock-ops": lock acquire/release operations and annotations.
   kSpins,    // "spins": cpu_relax()-like spin-wait iterations.
 };
 

@@ -141,8 +141,15 @@ class Scenario {
   const std::vector<std::string>& marks() const { return marks_; }
   const std::vector<EndCheck>& end_checks() const { return end_checks_; }
   const std::function<void()>& reset() const { return reset_; }
+  // Identity for caches: unique per Scenario object in the process, and
+  // bumped by every Add*() call, so a Machine rebuilds its records when the
+  // scenario it ran last changed or another one took its address.
+  uint64_t serial() const { return serial_; }
+  uint64_t revision() const { return revision_; }
 
  private:
+  uint64_t serial_;
+  uint64_t revision_ = 0;
   std::string name_;
   int num_cpus_;
   std::vector<TaskSpec> tasks_;

@@ -68,20 +68,20 @@ struct TraceRecord {
 };
 
 // Folds one record into a running hash. Stable across builds and hosts.
+// The fields are mixed into one word off the dependency chain; the chain
+// itself is one multiply per record, because a point's cost is bounded below
+// by this chain (docs/performance.md).
 inline uint64_t HashTraceRecord(uint64_t hash, const TraceRecord& r) {
-  constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;  // odd, from rrmxmx
-  auto mix = [](uint64_t h, uint64_t v) {
-    h ^= v;
-    h *= kMul;
-    return h ^ (h >> 29);
-  };
-  hash = mix(hash, r.time_ns);
-  hash = mix(hash, r.value);
-  hash = mix(hash, uint64_t{r.object} | uint64_t{static_cast<uint16_t>(r.op)} << 32 |
-                       uint64_t{r.context} << 48);
-  hash = mix(hash, uint64_t{r.cpu} | uint64_t{r.depth} << 8 |
-                       uint64_t{r.context_kind} << 16);
-  return hash;
+  constexpr uint64_t kMul = 0x9fb21c651e98df25ULL;  // Odd; from rrmxmx.
+  constexpr uint64_t kValueMul = 0xd6e8feb86659fd93ULL;
+  const uint64_t ids = uint64_t{r.object} | uint64_t{static_cast<uint16_t>(r.op)} << 32 |
+                       uint64_t{r.context} << 48;
+  const uint64_t where = uint64_t{r.cpu} | uint64_t{r.depth} << 8 |
+                         uint64_t{r.context_kind} << 16;
+  uint64_t word = r.time_ns ^ (r.value * kValueMul) ^ ((ids << 21) | (ids >> 43)) ^
+                  (where << 40);
+  hash = (hash ^ word) * kMul;
+  return hash ^ (hash >> 31);
 }
 
 }  // namespace rtfuzz::rt

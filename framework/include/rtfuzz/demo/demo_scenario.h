@@ -1,4 +1,4 @@
-// framework/include/rtfuzz/rt/demo_scenario.h
+// framework/include/rtfuzz/demo/demo_scenario.h
 //
 // The built-in demo: a test-and-set spinlock with a 250 ms timeout (in virtual
 // time, as rqspinlock's), two SCHED_FIFO tasks on two CPUs incrementing a
@@ -12,8 +12,8 @@
 //              run until it returns: an AA deadlock that the lock only ends by
 //              its 250 ms timeout. The scenario reports that as a failure.
 
-#ifndef RTFUZZ_RT_DEMO_SCENARIO_H_
-#define RTFUZZ_RT_DEMO_SCENARIO_H_
+#ifndef RTFUZZ_DEMO_DEMO_SCENARIO_H_
+#define RTFUZZ_DEMO_DEMO_SCENARIO_H_
 
 #include <memory>
 #include <string_view>
@@ -27,4 +27,4 @@ std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant);
 
 }  // namespace rtfuzz::rt
 
-#endif  // RTFUZZ_RT_DEMO_SCENARIO_H_
+#endif  // RTFUZZ_DEMO_DEMO_SCENARIO_H_

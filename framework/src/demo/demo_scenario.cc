@@ -1,10 +1,10 @@
-// framework/src/rt/demo_scenario.cc
+// framework/src/demo/demo_scenario.cc
 //
-// The built-in demo scenario (see rtfuzz/rt/demo_scenario.h). Every access to
+// The built-in demo scenario (see rtfuzz/demo/demo_scenario.h). Every access to
 // the lock word and the counter is its own scheduling point, so an NMI can
 // land between any two of them.
 
-#include "rtfuzz/rt/demo_scenario.h"
+#include "rtfuzz/demo/demo_scenario.h"
 
 #include <cstdint>
 #include <string>

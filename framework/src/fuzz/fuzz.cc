@@ -1,0 +1,33 @@
+// framework/src/fuzz/fuzz.cc
+//
+// RunFuzzInput: one execution per libFuzzer input; a verdict aborts.
+
+#include "rtfuzz/fuzz/fuzz.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "rtfuzz/report/execution_report.h"
+#include "rtfuzz/sched/byte_source.h"
+
+namespace rtfuzz::fuzz {
+
+const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
+                                        size_t size) {
+  static rt::Machine* machine = new rt::Machine();  // Lives as long as the process.
+  static rt::ExecutionResult result;
+  static uint64_t index = 0;
+  sched::ByteSource source(data, size);
+  machine->Run(scenario, source, index++, &result);
+  if (!result.ok()) {
+    report::ReportOptions options;
+    options.reproduce = "rtfuzz explore --scenario=" + scenario.name() + " --input=CRASH_FILE";
+    const std::string text = report::FormatExecutionReport(scenario, *machine, result, options);
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    std::abort();
+  }
+  return result;
+}
+
+}  // namespace rtfuzz::fuzz
