@@ -33,6 +33,10 @@ struct BuiltinScenario {
 const std::vector<BuiltinScenario>& BuiltinScenarios();
 std::unique_ptr<rt::Scenario> MakeBuiltinScenario(std::string_view name);
 
+// Runs `rtfuzz <args...>` (args excludes the program name); returns the exit
+// status.
+int Main(const std::vector<std::string>& args);
+
 // Prints "rtfuzz: <message>" on stderr and returns kExitUsage.
 int UsageError(const std::string& message);
 

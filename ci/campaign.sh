@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The main job (README): a short fuzz campaign on the bundled scenarios.
+#
+# Builds the dev (g++) and fuzz (clang, libFuzzer, ASan+UBSan) configurations,
+# then runs, each with its expected outcome:
+#   1. a random walk of "demo" (NMI uses trylock)          -> clean
+#   2. a random walk of "demo-aa" (NMI spins on the lock)   -> finding
+#   3. libFuzzer on "demo" from its seed corpus             -> clean
+#   4. libFuzzer on "demo-aa" from an empty corpus          -> finding, and the
+#      crash file replays to the same verdict with `rtfuzz explore --input`
+# and prints a summary table. Exit status 0 iff every outcome is the expected
+# one. Everything it writes stays under build/campaign/ (new corpus inputs,
+# crash artifacts, logs); corpora/ is only read.
+#
+#   RTFUZZ_CAMPAIGN_SECONDS     seconds per libFuzzer run (default 20)
+#   RTFUZZ_CAMPAIGN_EXECUTIONS  random-walk executions (default 300000)
+#   RTFUZZ_CAMPAIGN_SEED        random-walk seed (default 1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/setup.sh
+
+seconds=${RTFUZZ_CAMPAIGN_SECONDS:-20}
+executions=${RTFUZZ_CAMPAIGN_EXECUTIONS:-300000}
+seed=${RTFUZZ_CAMPAIGN_SEED:-1}
+jobs=$(nproc)
+
+for preset in dev fuzz; do
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs" --target rtfuzz demo_fuzzer | tail -n 1
+done
+rtfuzz=build/dev/framework/cli/rtfuzz
+fuzzer=build/fuzz/fuzzers/demo_fuzzer
+out=build/campaign
+mkdir -p "$out/corpus/demo_fuzzer" "$out/artifacts" "$out/logs"
+# New inputs are added to the campaign corpus, never removed: seeds are
+# copied in without overwriting what earlier campaigns found.
+cp -n corpora/demo_fuzzer/* "$out/corpus/demo_fuzzer/" 2>/dev/null || true
+
+rows=()
+failures=0
+row() {  # name engine executions result expected
+  local verdict=ok
+  if [[ "$4" != "$5"* ]]; then verdict=UNEXPECTED; failures=$((failures + 1)); fi
+  rows+=("$(printf '  %-9s %-10s %12s  %-28s %-8s %s' "$1" "$2" "$3" "$4" "$5" "$verdict")")
+}
+
+walk() {  # scenario expected
+  local log="$out/logs/walk-$1.log" status=0
+  echo "== random walk: $1, $executions executions, seed $seed"
+  "$rtfuzz" explore --scenario="$1" --seed="$seed" --executions="$executions" >"$log" || status=$?
+  cat "$log"
+  local ran result
+  ran=$(awk '/^  executions/ {print $2}' "$log")
+  case $status in
+    0) result=clean ;;
+    1) result="finding: $(awk '/^SUMMARY: rtfuzz:/ {print tolower($3)}' "$log")" ;;
+    *) result="error (exit $status)" ;;
+  esac
+  row "$1" random "$ran" "$result" "$2"
+}
+
+libfuzzer() {  # scenario corpus-dir expected
+  local log="$out/logs/libfuzzer-$1.log" status=0
+  echo "== libFuzzer: $1, ${seconds}s, corpus $2"
+  "$fuzzer" --scenario="$1" -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix="$out/artifacts/$1-" "$2" >"$log" 2>&1 || status=$?
+  grep -E "^#[0-9]+.*(INITED|DONE)|stat::(number_of_executed_units|average_exec_per_sec)|Test unit written" \
+    "$log" || true
+  local ran result
+  ran=$(awk '/stat::number_of_executed_units/ {print $NF}' "$log")
+  if [[ $status -eq 0 ]]; then
+    result=clean
+  elif grep -q "ERROR: rtfuzz:" "$log"; then
+    result="finding: $(awk '/^SUMMARY: rtfuzz:/ {print tolower($3)}' "$log" | head -n 1)"
+  else
+    result="error (exit $status)"
+  fi
+  row "$1" libFuzzer "${ran:-?}" "$result" "$3"
+}
+
+walk demo clean
+walk demo-aa finding
+libfuzzer demo "$out/corpus/demo_fuzzer" clean
+empty=$(mktemp -d)
+libfuzzer demo-aa "$empty" finding
+rmdir "$empty" 2>/dev/null || true
+
+# Every crash artifact of this run replays to its verdict outside libFuzzer.
+for crash in "$out"/artifacts/demo-aa-crash-*; do
+  [[ -e "$crash" ]] || continue
+  echo "== replay $crash"
+  status=0
+  "$rtfuzz" explore --scenario=demo-aa --input="$crash" >"$out/logs/replay.log" || status=$?
+  grep -E "^(==|\*\*\*|SUMMARY|reproduce)" "$out/logs/replay.log" || true
+  if [[ $status -eq 1 ]]; then result=finding; else result="no finding (exit $status)"; fi
+  row demo-aa replay 1 "$result" finding
+  break
+done
+
+echo
+echo "campaign summary ($(date -u +%Y-%m-%dT%H:%M:%SZ)); outputs in $out/"
+printf '  %-9s %-10s %12s  %-28s %-8s %s\n' scenario engine executions result expected ""
+printf '%s\n' "${rows[@]}"
+corpus_files=$(find "$out/corpus/demo_fuzzer" -type f | wc -l)
+echo "  corpus: $out/corpus/demo_fuzzer ($corpus_files inputs; merge new ones into corpora/ with"
+echo "          $fuzzer -merge=1 corpora/demo_fuzzer $out/corpus/demo_fuzzer)"
+if [[ $failures -ne 0 ]]; then
+  echo "campaign: $failures unexpected outcome(s)" >&2
+  exit 1
+fi
+echo "campaign: every outcome as expected"
