@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -45,6 +46,21 @@ size_t RoundUpPow2(size_t n) {
 std::string InstanceName(const InterruptSpec& spec, int cpu) {
   return std::string(ContextKindName(spec.kind)) + ":" + spec.name + "@" +
          std::to_string(cpu);
+}
+
+// Runs scenario code on the runner (reset, end checks): an exception it
+// throws is a finding about the scenario, not a crash of the runner.
+bool CallScenarioCode(const std::function<void()>& fn, std::string* error) {
+  if (!fn) return true;
+  try {
+    fn();
+    return true;
+  } catch (const std::exception& e) {
+    *error = e.what();
+  } catch (...) {
+    *error = "an exception not derived from std::exception";
+  }
+  return false;
 }
 
 void PrintRunningMachine(int fd) {
@@ -124,7 +140,6 @@ void MachineImpl::Prepare(const Scenario& s) {
 }
 
 void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) {
-  if (scenario_->reset()) scenario_->reset()();
   for (VirtualCpu& cpu : cpus_) {
     cpu.curr = nullptr;
     cpu.irq_depth = 0;
@@ -203,6 +218,13 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   result->decisions.clear();
   result->execution_index = execution_index;
   ResetExecution(source, execution_index);
+  if (std::string error; !CallScenarioCode(scenario.reset(), &error)) {
+    Finish(Verdict::kException, "the scenario's OnReset threw: " + error);
+    FillResult(result);
+    result_ = nullptr;
+    source_ = nullptr;
+    return;
+  }
   running_ = this;
   InstallCrashHandlers();
 
@@ -240,7 +262,14 @@ void MachineImpl::Teardown() {
 
 void MachineImpl::RunEndChecks() {
   for (const EndCheck& check : scenario_->end_checks()) {
-    if (!check.holds()) {
+    bool holds = false;
+    std::string error;
+    if (!CallScenarioCode([&] { holds = check.holds(); }, &error)) {
+      result_->verdict = Verdict::kException;
+      result_->message = "end check '" + check.name + "' threw: " + error;
+      return;
+    }
+    if (!holds) {
       result_->verdict = Verdict::kEndCheckFailed;
       result_->message = "end check '" + check.name + "' does not hold";
       return;

@@ -752,6 +752,27 @@ TEST(MachineReuseTest, AScenarioChangedBetweenRunsIsRebuilt) {
   EXPECT_EQ(log, (Log{"hardirq", "nmi"}));
 }
 
+TEST(FailureTest, ScenarioCodeThatThrowsOnTheRunnerIsAVerdict) {
+  Scenario check("throwing-check", 1);
+  check.AddTask({.name = "t", .body = [] { Step(); }});
+  check.AddEndCheck("explodes", []() -> bool { throw std::logic_error("bad check"); });
+  ExecutionResult r = RunQuiet(check);
+  EXPECT_EQ(r.verdict, Verdict::kException);
+  EXPECT_EQ(r.message, "end check 'explodes' threw: bad check");
+
+  Scenario reset("throwing-reset", 1);
+  reset.AddTask({.name = "t", .body = [] { Step(); }});
+  reset.OnReset([] { throw std::runtime_error("no state"); });
+  Machine machine;
+  sched::ByteSource none(nullptr, 0);
+  ExecutionResult first = machine.Run(reset, none);
+  EXPECT_EQ(first.verdict, Verdict::kException);
+  EXPECT_EQ(first.message, "the scenario's OnReset threw: no state");
+  EXPECT_EQ(first.steps, 0u);
+  // The machine is not left half-running.
+  EXPECT_TRUE(machine.Run(check, none).verdict == Verdict::kException);
+}
+
 // --- The demo ---
 
 TEST(DemoTest, CorrectDemoPassesAndSpinningNmiIsFound) {

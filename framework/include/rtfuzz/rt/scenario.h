@@ -126,6 +126,12 @@ class Scenario {
  public:
   // num_cpus in [1, kMaxCpus].
   Scenario(std::string name, int num_cpus);
+  // Movable, not copyable: bodies usually capture the scenario's own state,
+  // which a copy would share.
+  Scenario(Scenario&&) = default;
+  Scenario& operator=(Scenario&&) = default;
+  Scenario(const Scenario&) = delete;
+  Scenario& operator=(const Scenario&) = delete;
 
   TaskId AddTask(TaskSpec spec);
   HandlerId AddInterrupt(InterruptSpec spec);
