@@ -49,19 +49,30 @@ benchmark::Counter PerExecution(uint64_t total) {
                             benchmark::Counter::kAvgIterations);
 }
 
-// Runs one execution; on any verdict but pass, stops the benchmark with the
-// verdict as its error and returns false.
-bool RunPassing(benchmark::State& state, Machine& machine, const Scenario& scenario,
-                sched::DecisionSource& source, uint64_t index,
-                ExecutionResult* result) {
-  machine.Run(scenario, source, index, result);
-  if (result->ok()) return true;
-  const std::string error = scenario.name() + ": execution " +
-                            std::to_string(index) + " gave " +
-                            std::string(VerdictName(result->verdict)) + ": " +
-                            result->message;
-  state.SkipWithError(error.c_str());
-  return false;
+// Runs one execution per benchmark iteration (execution indices 0, 1, ...)
+// and returns the summed stats. Any verdict but pass stops the benchmark with
+// the verdict as its error.
+ExecutionStats RunExecutions(benchmark::State& state, Machine& machine,
+                             const Scenario& scenario, sched::DecisionSource& source) {
+  ExecutionResult result;
+  ExecutionStats sum;
+  uint64_t index = 0;
+  for (auto _ : state) {
+    machine.Run(scenario, source, index, &result);
+    if (!result.ok()) {
+      const std::string error = scenario.name() + ": execution " + std::to_string(index) +
+                                " gave " + std::string(VerdictName(result.verdict)) + ": " +
+                                result.message;
+      state.SkipWithError(error.c_str());
+      break;
+    }
+    ++index;
+    benchmark::DoNotOptimize(result.trace_hash);
+    sum.points += result.stats.points;
+    sum.cpu_switches += result.stats.cpu_switches;
+    sum.interrupts += result.stats.interrupts;
+  }
+  return sum;
 }
 
 void ReadPoints(int64_t n) {
@@ -76,14 +87,7 @@ void BM_PointNoSwitch(benchmark::State& state) {
   scenario.AddTask({.name = "t", .body = [n] { ReadPoints(n); }});
   Machine machine(LongExecutionOptions());
   sched::ByteSource no_decisions(nullptr, 0);  // One CPU: nothing is asked.
-  ExecutionResult result;
-  uint64_t index = 0;
-  uint64_t points = 0;
-  for (auto _ : state) {
-    if (!RunPassing(state, machine, scenario, no_decisions, index++, &result)) break;
-    benchmark::DoNotOptimize(result.trace_hash);
-    points += result.stats.points;
-  }
+  const uint64_t points = RunExecutions(state, machine, scenario, no_decisions).points;
   state.SetItemsProcessed(static_cast<int64_t>(points));
   state.counters["per_point"] = TimePer(points);
 }
@@ -107,16 +111,9 @@ void BM_CrossCpuSwitch(benchmark::State& state) {
   scenario.AddTask({.name = "b", .affinity = Cpu(1), .body = [n] { ReadPoints(n); }});
   Machine machine(LongExecutionOptions());
   SwitchEveryPoint source;
-  ExecutionResult result;
-  uint64_t index = 0;
-  uint64_t switches = 0;
-  uint64_t points = 0;
-  for (auto _ : state) {
-    if (!RunPassing(state, machine, scenario, source, index++, &result)) break;
-    benchmark::DoNotOptimize(result.trace_hash);
-    switches += result.stats.cpu_switches;
-    points += result.stats.points;
-  }
+  const ExecutionStats sum = RunExecutions(state, machine, scenario, source);
+  const uint64_t switches = sum.cpu_switches;
+  const uint64_t points = sum.points;
   // The time per switch includes the point it happens at.
   state.SetItemsProcessed(static_cast<int64_t>(switches));
   state.counters["per_switch"] = TimePer(switches);
@@ -150,14 +147,8 @@ void BM_InterruptDeliveryAndReturn(benchmark::State& state, ContextKind kind) {
                     }});
   Machine machine(LongExecutionOptions());
   sched::ByteSource no_decisions(nullptr, 0);
-  ExecutionResult result;
-  uint64_t index = 0;
-  uint64_t interrupts = 0;
-  for (auto _ : state) {
-    if (!RunPassing(state, machine, scenario, no_decisions, index++, &result)) break;
-    benchmark::DoNotOptimize(result.trace_hash);
-    interrupts += result.stats.interrupts;
-  }
+  const uint64_t interrupts =
+      RunExecutions(state, machine, scenario, no_decisions).interrupts;
   // Includes the raising point and the handler's body points.
   state.SetItemsProcessed(static_cast<int64_t>(interrupts));
   state.counters["per_interrupt"] = TimePer(interrupts);
@@ -176,104 +167,20 @@ BENCHMARK_CAPTURE(BM_InterruptDeliveryAndReturn, nmi, ContextKind::kNmi)
 
 // --- d. Whole executions of a small scenario ---
 
-constexpr uint32_t kLockObject = 1;
-constexpr uint32_t kCounterObject = 2;
-constexpr int kRoundsPerTask = 10;
-constexpr int kIncrementsPerRound = 3;
-
-struct LockState {
-  uint32_t locked = 0;
-  uint64_t counter = 0;
-};
-
-// Test-and-set: a read, then one atomic cmpxchg(0 -> 1).
-bool TryLock(LockState& s) {
-  const uint32_t seen = s.locked;
-  Point(Op::kRead, kLockObject, seen, kPointRead);
-  if (seen != 0) return false;
-  const bool won = s.locked == 0;
-  if (won) s.locked = 1;
-  Point(Op::kRmw, kLockObject, s.locked,
-        kPointAtomic | kPointLockOp | (won ? uint32_t{kPointWrite} : 0u));
-  return won;
-}
-
-void Lock(LockState& s) {
-  while (!TryLock(s)) Spin(kLockObject);
-}
-
-void Unlock(LockState& s) {
-  s.locked = 0;
-  Point(Op::kWrite, kLockObject, 0, kPointWrite | kPointLockOp);
-}
-
-void Increment(LockState& s) {
-  const uint64_t v = s.counter;
-  Point(Op::kRead, kCounterObject, v, kPointRead);
-  s.counter = v + 1;
-  Point(Op::kWrite, kCounterObject, v + 1, kPointWrite);
-}
-
-// Two tasks, one per CPU, each taking the lock kRoundsPerTask times to
-// increment a counter, and an NMI on CPU 0 (at most twice) that trylocks it:
-// about 200 points per execution.
-std::unique_ptr<Scenario> MakeLockScenario() {
-  auto scenario = std::make_unique<Scenario>("lock-2cpu", 2);
-  auto state = std::make_shared<LockState>();
-  scenario->OnReset([state] { *state = LockState{}; });
-  auto worker = [state] {
-    for (int round = 0; round < kRoundsPerTask; ++round) {
-      Lock(*state);
-      for (int i = 0; i < kIncrementsPerRound; ++i) Increment(*state);
-      Unlock(*state);
-    }
-  };
-  scenario->AddTask({.name = "low",
-                     .affinity = Cpu(0),
-                     .policy = Policy::kFifo,
-                     .rt_priority = 10,
-                     .body = worker});
-  scenario->AddTask({.name = "high",
-                     .affinity = Cpu(1),
-                     .policy = Policy::kFifo,
-                     .rt_priority = 50,
-                     .body = worker});
-  scenario->AddInterrupt(
-      {.name = "pmu",
-       .kind = ContextKind::kNmi,
-       .cpus = Cpu(0),
-       .trigger = Trigger::Overflow(PmuEvent::kSteps, 1, 64, /*max_fires=*/2),
-       .handler = [state] {
-         if (TryLock(*state)) Unlock(*state);
-       }});
-  scenario->AddEndCheck("counter", [state] {
-    return state->counter == 2 * kRoundsPerTask * kIncrementsPerRound;
-  });
-  scenario->AddEndCheck("lock released", [state] { return state->locked == 0; });
-  return scenario;
-}
-
 // Runs executions 0, 1, 2, ... of a seeded random walk, one per iteration.
 void RunRandomWalk(benchmark::State& state, const Scenario& scenario) {
   Machine machine;
   sched::RandomSource source(/*seed=*/1);
-  ExecutionResult result;
-  uint64_t index = 0;
-  uint64_t points = 0;
-  uint64_t switches = 0;
-  for (auto _ : state) {
-    if (!RunPassing(state, machine, scenario, source, index++, &result)) break;
-    benchmark::DoNotOptimize(result.trace_hash);
-    points += result.stats.points;
-    switches += result.stats.cpu_switches;
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(index));
-  state.counters["points"] = PerExecution(points);
-  state.counters["switches"] = PerExecution(switches);
+  const ExecutionStats sum = RunExecutions(state, machine, scenario, source);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.counters["points"] = PerExecution(sum.points);
+  state.counters["switches"] = PerExecution(sum.cpu_switches);
 }
 
+// The demo (two tasks on two CPUs taking a test-and-set lock, a PMU-overflow
+// NMI on CPU 0 that trylocks it) with 12 rounds per task: ~200 points.
 void BM_Executions2Cpu200Points(benchmark::State& state) {
-  const std::unique_ptr<Scenario> scenario = MakeLockScenario();
+  const std::unique_ptr<Scenario> scenario = MakeDemoScenario("demo", /*rounds=*/12);
   RunRandomWalk(state, *scenario);
 }
 BENCHMARK(BM_Executions2Cpu200Points);

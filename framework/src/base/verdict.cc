@@ -4,6 +4,8 @@
 
 #include "rtfuzz/base/verdict.h"
 
+#include "rtfuzz/base/name_table.h"
+
 namespace rtfuzz {
 namespace {
 
@@ -14,19 +16,10 @@ constexpr std::string_view kNames[kVerdictCount] = {
 
 }  // namespace
 
-std::string_view VerdictName(Verdict verdict) {
-  const auto index = static_cast<int>(verdict);
-  return index < kVerdictCount ? kNames[index] : "unknown";
-}
+std::string_view VerdictName(Verdict verdict) { return NameOf(kNames, verdict); }
 
 bool ParseVerdict(std::string_view name, Verdict* verdict) {
-  for (int i = 0; i < kVerdictCount; ++i) {
-    if (kNames[i] == name) {
-      *verdict = static_cast<Verdict>(i);
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kNames, name, verdict);
 }
 
 }  // namespace rtfuzz

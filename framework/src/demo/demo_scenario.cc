@@ -17,7 +17,6 @@ namespace {
 constexpr uint32_t kLockObject = 1;
 constexpr uint32_t kCounterObject = 2;
 constexpr uint64_t kLockTimeoutNs = 250'000'000;  // rqspinlock's RES_DEF_TIMEOUT.
-constexpr int kIncrementsPerTask = 3;
 
 struct DemoState {
   uint32_t locked = 0;
@@ -62,9 +61,9 @@ void Increment(DemoState& s) {
 
 }  // namespace
 
-std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant) {
+std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant, int rounds) {
   const bool nmi_spins = variant == "demo-aa";
-  if (!nmi_spins && variant != "demo") return nullptr;
+  if ((!nmi_spins && variant != "demo") || rounds < 1) return nullptr;
   auto scenario = std::make_unique<Scenario>(std::string(variant), 2);
   auto state = std::make_shared<DemoState>();
   state->progress = scenario->AddMark("increment");
@@ -73,8 +72,8 @@ std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant) {
     *state = DemoState{};
     state->progress = progress;
   });
-  auto worker = [state] {
-    for (int i = 0; i < kIncrementsPerTask; ++i) {
+  auto worker = [state, rounds] {
+    for (int i = 0; i < rounds; ++i) {
       if (!LockWithTimeout(*state)) Fail("task lock timed out after 250 ms");
       Increment(*state);
       Unlock(*state);
@@ -105,8 +104,8 @@ std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant) {
          }
          if (locked) Unlock(*state);
        }});
-  scenario->AddEndCheck("counter", [state] {
-    return state->counter == 2 * kIncrementsPerTask;
+  scenario->AddEndCheck("counter", [state, rounds] {
+    return state->counter == 2 * static_cast<uint64_t>(rounds);
   });
   scenario->AddEndCheck("lock released", [state] { return state->locked == 0; });
   return scenario;

@@ -203,15 +203,22 @@ TEST(InterruptTest, PmuCountsEachEventKind) {
 
 // --- PREEMPT_RT task rules ---
 
+// A SCHED_FIFO task on CPU 0 that blocks at once and logs `woken` when it
+// runs again.
+TaskSpec BlocksUntilWoken(const char* name, int rt_priority, Log& log,
+                          const char* woken) {
+  return {.name = name, .policy = Policy::kFifo, .rt_priority = rt_priority,
+          .body = [&log, woken] {
+            SetCurrentStateBlocked();
+            Schedule();
+            log.push_back(woken);
+          }};
+}
+
 // "high" blocks at once; "low" then wakes it, first with preemption disabled.
 Scenario MakeWakeup(Log& log, bool preempt_off) {
   Scenario s = MakeLogged("wakeup", 1, log);
-  s.AddTask({.name = "high", .policy = Policy::kFifo, .rt_priority = 50,
-             .body = [&log] {
-               SetCurrentStateBlocked();
-               Schedule();
-               log.push_back("high:runs");
-             }});
+  s.AddTask(BlocksUntilWoken("high", 50, log, "high:runs"));
   s.AddTask({.name = "low", .policy = Policy::kFifo, .rt_priority = 10,
              .body = [&log, preempt_off] {
                if (preempt_off) PreemptDisable();
@@ -242,12 +249,7 @@ TEST(PreemptionTest, WakeupDoesNotPreemptInsidePreemptDisable) {
 TEST(PreemptionTest, WakeupDoesNotPreemptWithIrqsDisabled) {
   Log log;
   Scenario s = MakeLogged("irqs-off-wake", 1, log);
-  s.AddTask({.name = "high", .policy = Policy::kFifo, .rt_priority = 50,
-             .body = [&log] {
-               SetCurrentStateBlocked();
-               Schedule();
-               log.push_back("high:runs");
-             }});
+  s.AddTask(BlocksUntilWoken("high", 50, log, "high:runs"));
   s.AddTask({.name = "low", .policy = Policy::kFifo, .rt_priority = 10,
              .body = [&log] {
                LocalIrqDisable();
@@ -286,12 +288,7 @@ TEST(PreemptionTest, PreemptedTaskKeepsItsPlaceAheadOfEquals) {
              }});
   s.AddTask({.name = "b", .policy = Policy::kFifo, .rt_priority = 20,
              .body = [&log] { log.push_back("b"); }});
-  s.AddTask({.name = "high", .policy = Policy::kFifo, .rt_priority = 60,
-             .body = [&log] {
-               SetCurrentStateBlocked();
-               Schedule();
-               log.push_back("high");
-             }});
+  s.AddTask(BlocksUntilWoken("high", 60, log, "high"));
   ASSERT_TRUE(RunQuiet(s).ok());
   EXPECT_EQ(log, (Log{"a1", "high", "a2", "b"}));
 }
@@ -352,12 +349,7 @@ TEST(PreemptionTest, BoostedTaskPreemptsAsItsBoostedPriority) {
                SetEffectivePriority(0, NormalPriority(0));  // De-boost: preempted.
                log.push_back("holder:after-deboost");
              }});
-  s.AddTask({.name = "medium", .policy = Policy::kFifo, .rt_priority = 50,
-             .body = [&log] {
-               SetCurrentStateBlocked();
-               Schedule();
-               log.push_back("medium");
-             }});
+  s.AddTask(BlocksUntilWoken("medium", 50, log, "medium"));
   ASSERT_TRUE(RunQuiet(s).ok());
   EXPECT_EQ(log, (Log{"holder:1", "holder:boosted-keeps-cpu", "medium",
                       "holder:after-deboost"}));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "rtfuzz/base/check.h"
+#include "rtfuzz/base/name_table.h"
 #include "rtfuzz/rt/pmu.h"
 #include "rtfuzz/rt/scenario.h"
 #include "rtfuzz/rt/trace.h"
@@ -46,24 +47,14 @@ std::string_view ContextKindName(ContextKind kind) {
   return "unknown";
 }
 
-std::string_view PmuEventName(PmuEvent event) {
-  const auto index = static_cast<int>(event);
-  return index < kPmuEventCount ? kPmuNames[index] : "unknown";
-}
+std::string_view PmuEventName(PmuEvent event) { return NameOf(kPmuNames, event); }
 
 bool ParsePmuEvent(std::string_view name, PmuEvent* event) {
-  for (int i = 0; i < kPmuEventCount; ++i) {
-    if (kPmuNames[i] == name) {
-      *event = static_cast<PmuEvent>(i);
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kPmuNames, name, event);
 }
 
 std::string_view OpName(Op op) {
-  const auto index = static_cast<size_t>(op);
-  return index < sizeof(kOpNames) / sizeof(kOpNames[0]) ? kOpNames[index] : "user";
+  return op < Op::kUser ? NameOf(kOpNames, op) : "user";
 }
 
 Scenario::Scenario(std::string name, int num_cpus)

@@ -4,6 +4,7 @@
 
 #include "rtfuzz/sched/decision_source.h"
 
+#include "rtfuzz/base/name_table.h"
 #include "rtfuzz/sched/byte_source.h"
 #include "rtfuzz/sched/random_source.h"
 #include "rtfuzz/sched/replay_source.h"
@@ -17,19 +18,10 @@ constexpr std::string_view kKindNames[kDecisionKindCount] = {
 
 }  // namespace
 
-std::string_view DecisionKindName(DecisionKind kind) {
-  const auto index = static_cast<int>(kind);
-  return index < kDecisionKindCount ? kKindNames[index] : "unknown";
-}
+std::string_view DecisionKindName(DecisionKind kind) { return NameOf(kKindNames, kind); }
 
 bool ParseDecisionKind(std::string_view name, DecisionKind* kind) {
-  for (int i = 0; i < kDecisionKindCount; ++i) {
-    if (kKindNames[i] == name) {
-      *kind = static_cast<DecisionKind>(i);
-      return true;
-    }
-  }
-  return false;
+  return ParseName(kKindNames, name, kind);
 }
 
 uint64_t ByteSource::Choose(DecisionKind, uint64_t bound) {

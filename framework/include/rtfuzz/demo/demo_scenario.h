@@ -22,8 +22,10 @@
 
 namespace rtfuzz::rt {
 
-// Null if `variant` is not "demo" or "demo-aa".
-std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant);
+// Null if `variant` is not "demo" or "demo-aa". Each task takes the lock
+// `rounds` times (>= 1); the default makes executions of about 50 points,
+// 12 rounds about 200.
+std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant, int rounds = 3);
 
 }  // namespace rtfuzz::rt
 
