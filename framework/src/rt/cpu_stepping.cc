@@ -69,11 +69,14 @@ void MachineImpl::SlowPath() {
   }
   VirtualCpu& cpu = cpus_[current_->cpu];
   Context* next;
-  if (yield_cpu_) {
-    yield_cpu_ = false;
-    next = PickCpu(&cpu, Leave::kStuck);
-  } else if (slice_left_ == 0) {
+  const bool stuck = yield_cpu_;
+  yield_cpu_ = false;
+  // A slice that ends at the very point where the context got stuck is still
+  // a slice end: its decision is asked, not lost.
+  if (slice_left_ == 0) {
     next = PickCpu(&cpu, Leave::kSliceEnd);
+  } else if (stuck) {
+    next = PickCpu(&cpu, Leave::kStuck);
   } else {
     next = Settle(cpu);
     if (next == nullptr) next = PickCpu(&cpu, Leave::kForced);
@@ -96,20 +99,20 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
     }
     const bool from_ok = from != nullptr && Runnable(*from) && !Stuck(*from);
     int chosen = -1;
-    if (why == Leave::kSliceEnd && count > 0) {
-      chosen = candidates[count > 1 ? Decide(sched::DecisionKind::kNextCpu, count) : 0];
-      slice_pending_ = false;
-      ++stats_.preemptions;
-      DrawSlice();
-    } else if (why == Leave::kSliceEnd && from_ok) {
-      slice_pending_ = true;  // Decide when another CPU can run.
-      slice_left_ = kUnbounded;
-      return Settle(*from);
-    } else if (count > 0) {
-      chosen = candidates[0];
-    } else if (from_ok) {
-      return Settle(*from);
+    if (why == Leave::kSliceEnd) {
+      if (count > 0) {
+        chosen = candidates[count > 1 ? Decide(sched::DecisionKind::kNextCpu, count) : 0];
+        slice_pending_ = false;
+        ++stats_.preemptions;
+        DrawSlice();
+      } else {
+        slice_pending_ = true;  // Decide when another CPU can run.
+        slice_left_ = kUnbounded;
+        why = Leave::kForced;
+      }
     }
+    if (chosen < 0 && count > 0) chosen = candidates[0];  // Round robin.
+    if (chosen < 0 && from_ok) return Settle(*from);
     if (chosen >= 0) {
       Context* top = Settle(cpus_[chosen]);
       RTFUZZ_CHECK(top != nullptr, "a runnable CPU has nothing on top");
@@ -152,7 +155,6 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       FinishFromFiber(Verdict::kTimeBudget, message);
     }
     FireDueTimers();
-    if (why == Leave::kSliceEnd) why = Leave::kForced;
   }
 }
 

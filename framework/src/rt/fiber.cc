@@ -85,15 +85,19 @@ struct PoolAllocator {
 
 }  // namespace
 
-// Finishes the switch on the side that was resumed: the annotation, and the
-// handle of the fiber we came from goes back into its slot.
+// Finishes the switch annotation on the side that was resumed. ASan reports
+// the bounds of the stack we came from: that is how the runner's (thread)
+// stack is learned. Pooled fibers know theirs from the allocator, and keep
+// them: a handler re-delivered at once reuses its Fiber object while the
+// dying invocation's stack is the one we came from.
 #if defined(RTFUZZ_FIBER_ASAN)
 #define RTFUZZ_FINISH_SWITCH(fake)                                        \
   do {                                                                   \
     const void* old_bottom = nullptr;                                    \
     size_t old_size = 0;                                                 \
     __sanitizer_finish_switch_fiber((fake), &old_bottom, &old_size);     \
-    if (g_switching_from != nullptr) {                                   \
+    if (g_switching_from != nullptr &&                                   \
+        g_switching_from->stack_bottom_ == nullptr) {                    \
       g_switching_from->stack_bottom_ = old_bottom;                      \
       g_switching_from->stack_size_ = old_size;                          \
     }                                                                    \
