@@ -12,6 +12,9 @@ namespace {
 constexpr std::string_view kNames[kVerdictCount] = {
     "pass",      "end-check", "failure",     "exception",  "sleep-in-atomic",
     "context-imbalance", "hang", "step-budget", "time-budget",
+    "missed-AA", "missed-ABBA", "late-deadlock-detection", "false-deadlock-report",
+    "starvation-timeout", "priority-inversion", "stall", "mutual-exclusion",
+    "leaked-lock", "invariant", "isolation-noise",
 };
 
 }  // namespace

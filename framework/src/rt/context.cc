@@ -101,13 +101,26 @@ void MachineImpl::RaiseInterrupt(HandlerId handler, int cpu) {
   }
   RTFUZZ_PRECONDITION(instance != nullptr,
                       "the handler has no instance on that CPU (see InterruptSpec::cpus)");
-  MakePending(*instance, /*traced=*/false);
+  MakePending(*instance, /*traced=*/false, current_->cpu);
   Point(Op::kIrqRaise, handler, static_cast<uint64_t>(cpu), 0);
+}
+
+void MachineImpl::QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*),
+                                     void* arg) {
+  RTFUZZ_PRECONDITION(cpu >= 0 && cpu < static_cast<int>(cpus_.size()), "no such CPU");
+  RTFUZZ_PRECONDITION(fn != nullptr, "QueueInterruptWork needs a function");
+  VirtualCpu& target = cpus_[cpu];
+  const int v = static_cast<int>(vector);
+  target.work[v].push_back(VirtualCpu::Work{fn, arg});
+  HandlerInstance& h = *target.work_handler[v];
+  MakePending(h, /*traced=*/false, current_->cpu);
+  Point(Op::kIrqRaise, h.handler, static_cast<uint64_t>(cpu), 0);
 }
 
 void MachineImpl::Progress(MarkId mark) {
   RTFUZZ_PRECONDITION(mark < mark_counts_.size(), "no such progress mark");
   ++mark_counts_[mark];
+  last_progress_ns_ = now_;
   Point(Op::kProgress, mark, mark_counts_[mark], 0);
 }
 
@@ -140,6 +153,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
   M().Point(op, object, value, flags);
 }
 uint64_t Choose(uint64_t bound) { return M().Choose(bound); }
+void Annotate(Op op, uint32_t object, uint64_t value) { M().Annotate(op, object, value); }
 uint64_t Now() { return M().Now(); }
 TaskId CurrentTask() { return M().CurrentTaskOrDie("current task").id; }
 void SetCurrentStateBlocked() { M().SetCurrentStateBlocked(); }
@@ -166,6 +180,17 @@ void LocalBhEnable() { M().LocalBhEnable(); }
 void RaiseInterrupt(HandlerId handler, int cpu) { M().RaiseInterrupt(handler, cpu); }
 void Progress(MarkId mark) { M().Progress(mark); }
 void Fail(std::string_view message) { M().Fail(message); }
+void Report(Verdict verdict, std::string_view message) {
+  internal::MachineImpl& m = M();
+  RTFUZZ_PRECONDITION(m.current() != nullptr, "rt::Report outside a running context");
+  m.Report(verdict, message);
+  __builtin_unreachable();  // From a fiber, Report switches away for good.
+}
+bool PreemptRt() { return M().scenario().preempt_rt(); }
+uint64_t ExecutionSerial() { return M().execution_serial(); }
+void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg) {
+  M().QueueInterruptWork(cpu, vector, fn, arg);
+}
 uint64_t PmuCount(int cpu, PmuEvent event) { return M().PmuCount(cpu, event); }
 
 }  // namespace rtfuzz::rt

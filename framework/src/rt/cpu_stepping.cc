@@ -66,6 +66,7 @@ void MachineImpl::SlowPath() {
                       "virtual time passed " + std::to_string(options_.max_time_ns) + " ns");
     }
     FireDueTimers();
+    if (now_ >= next_tick_) Tick();
   }
   VirtualCpu& cpu = cpus_[current_->cpu];
   Context* next;
@@ -133,9 +134,11 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
         now_ = next;
       }
     } else {
+      Notify([](Observer& o, const MachineView& v) { o.OnHang(v); });
+      if (finished_) return nullptr;  // An oracle named it (on the runner).
       std::string blocked;
       for (const auto& t : tasks_) {
-        if (t->state != TaskState::kExited) blocked += " " + t->ctx.name;
+        if (t->state != RunState::kExited) blocked += " " + t->ctx.name;
       }
       const std::string message =
           "nothing can run and no timer is pending; waiting:" + blocked;
@@ -155,6 +158,8 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       FinishFromFiber(Verdict::kTimeBudget, message);
     }
     FireDueTimers();
+    if (now_ >= next_tick_) Tick();
+    if (finished_) return nullptr;  // An observer reported, on the runner.
   }
 }
 
@@ -178,6 +183,7 @@ void MachineImpl::Warp() {
   for (VirtualCpu& cpu : cpus_) {
     if (Context* top = cpu.Top()) top->stuck = false;
   }
+  if (!observers_.empty()) next_tick_ = now_;  // Time-based oracles look now.
 }
 
 }  // namespace rtfuzz::rt::internal

@@ -58,10 +58,11 @@ void MachineImpl::ArmTriggers() {
   }
 }
 
-void MachineImpl::MakePending(HandlerInstance& h, bool traced) {
+void MachineImpl::MakePending(HandlerInstance& h, bool traced, int from_cpu) {
   if (h.fires >= h.spec->trigger.max_fires) return;
   VirtualCpu& cpu = cpus_[h.cpu];
   const uint64_t bit = uint64_t{1} << h.slot;
+  if (from_cpu >= 0 && from_cpu != h.cpu) ++cpu.noise.ipis;
   if (cpu.pending & bit) return;  // Coalesces, as a latched interrupt line.
   cpu.pending |= bit;
   ++news_epoch_;
@@ -110,7 +111,10 @@ void MachineImpl::Deliver(VirtualCpu& cpu, HandlerInstance& h) {
   h.active = true;
   ++h.fires;
   cpu.pending &= ~(uint64_t{1} << h.slot);
+  if (cpu.irq_depth == 0) cpu.irq_since = now_;
   cpu.irq_stack[cpu.irq_depth++] = &ctx;
+  ++cpu.noise.interrupts;
+  ++cpu.irq_streak;
   ++stats_.interrupts;
   if (static_cast<uint32_t>(cpu.irq_depth) > stats_.max_depth) {
     stats_.max_depth = static_cast<uint32_t>(cpu.irq_depth);
@@ -171,8 +175,26 @@ void MachineImpl::FireDueTimers() {
     }
     ++news_epoch_;
   }
-  check_at_ = timers_.next_time() < options_.max_time_ns ? timers_.next_time()
-                                                         : options_.max_time_ns;
+  RecomputeCheckAt();
+}
+
+void MachineImpl::RecomputeCheckAt() {
+  uint64_t at = options_.max_time_ns;
+  if (timers_.next_time() < at) at = timers_.next_time();
+  if (next_tick_ < at) at = next_tick_;
+  check_at_ = at;
+}
+
+void MachineImpl::RunWork(VirtualCpu& cpu, WorkVector vector) {
+  const int v = static_cast<int>(vector);
+  // Work queued while this runs is run too (the queue is read by index: fn
+  // may queue more and reallocate it).
+  while (cpu.work_head[v] < cpu.work[v].size()) {
+    const VirtualCpu::Work work = cpu.work[v][cpu.work_head[v]++];
+    work.fn(work.arg);
+  }
+  cpu.work[v].clear();
+  cpu.work_head[v] = 0;
 }
 
 }  // namespace rtfuzz::rt::internal

@@ -78,6 +78,14 @@ MachineImpl::MachineImpl(MachineOptions options)
   ring_.resize(ring);
   ring_mask_ = ring - 1;
   rtfuzz::internal::SetFailureContextPrinter(&PrintRunningMachine);
+  const char* const kWorkNames[kWorkVectorCount] = {"call-function", "irq-work"};
+  for (int v = 0; v < kWorkVectorCount; ++v) {
+    work_specs_[v].name = kWorkNames[v];
+    work_specs_[v].kind = ContextKind::kHardirq;
+    work_specs_[v].handler = [this, v] {
+      RunWork(cpus_[current_->cpu], static_cast<WorkVector>(v));
+    };
+  }
 }
 
 MachineImpl::~MachineImpl() = default;
@@ -136,6 +144,29 @@ void MachineImpl::Prepare(const Scenario& s) {
       handlers_.push_back(std::move(h));
     }
   }
+  // The built-in work vectors: one hardirq instance per CPU and vector,
+  // after the scenario's handlers.
+  for (int c = 0; c < n; ++c) {
+    VirtualCpu& cpu = cpus_[c];
+    for (int v = 0; v < kWorkVectorCount; ++v) {
+      auto h = std::make_unique<HandlerInstance>();
+      h->spec = &work_specs_[v];
+      h->handler = static_cast<HandlerId>(s.interrupts().size() + v);
+      h->cpu = c;
+      h->slot = static_cast<int>(cpu.handlers.size());
+      RTFUZZ_PRECONDITION(h->slot < 64, "at most 62 interrupt handlers per CPU");
+      cpu.hardirq_slots |= uint64_t{1} << h->slot;
+      cpu.handlers.push_back(h.get());
+      cpu.work_handler[v] = h.get();
+      h->ctx.kind = ContextKind::kHardirq;
+      h->ctx.handler = h.get();
+      h->ctx.cpu = c;
+      h->ctx.name = InstanceName(work_specs_[v], c);
+      h->ctx.id = static_cast<uint16_t>(contexts_.size());
+      contexts_.push_back(&h->ctx);
+      handlers_.push_back(std::move(h));
+    }
+  }
   RTFUZZ_PRECONDITION(contexts_.size() < 0xffff, "too many contexts");
 }
 
@@ -152,6 +183,13 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     cpu.pending = 0;
     cpu.armed.clear();
     for (uint64_t& count : cpu.pmu) count = 0;
+    cpu.noise = CpuNoise{};
+    cpu.irq_since = 0;
+    cpu.irq_streak = 0;
+    for (int v = 0; v < kWorkVectorCount; ++v) {
+      cpu.work[v].clear();
+      cpu.work_head[v] = 0;
+    }
   }
   auto reset_context = [](Context& ctx) {
     RTFUZZ_CHECK(!ctx.fiber.suspended(), "a fiber survived the last teardown");
@@ -165,7 +203,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   };
   for (auto& t : tasks_) {
     reset_context(t->ctx);
-    t->state = TaskState::kNotStarted;
+    t->state = RunState::kNotStarted;
     t->queued = false;
     t->prev = t->next = nullptr;
     t->on_queue = false;
@@ -173,6 +211,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     t->cpu = __builtin_ctzll(t->spec->affinity);
     t->ctx.cpu = t->cpu;
     t->sleep_generation = 0;
+    t->off_cpu_since = 0;
   }
   for (auto& h : handlers_) {
     reset_context(h->ctx);
@@ -184,6 +223,9 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   }
   source_ = &source;
   source.BeginExecution(index);
+  serial_ = ++next_serial_;
+  next_tick_ = observers_.empty() ? kUnbounded : 0;
+  last_progress_ns_ = 0;
   current_ = nullptr;
   step_ = 0;
   now_ = 0;
@@ -198,6 +240,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   live_tasks_ = static_cast<int>(tasks_.size());
   timers_.Clear();
   check_at_ = options_.max_time_ns;
+  if (next_tick_ < check_at_) check_at_ = next_tick_;
   trace_hash_ = 0xcbf29ce484222325ULL;  // FNV offset basis: any fixed seed.
   ring_count_ = 0;
   full_trace_.clear();
@@ -228,6 +271,7 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   running_ = this;
   InstallCrashHandlers();
 
+  Notify([](Observer& o, const MachineView& v) { o.OnExecutionStart(v); });
   ArmTriggers();
   DrawSlice();
   for (auto& t : tasks_) {
@@ -245,6 +289,9 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   // Back on the runner: the execution is over (finished or a verdict).
   current_ = nullptr;
   Teardown();
+  if (!finished_) {
+    Notify([](Observer& o, const MachineView& v) { o.OnExecutionEnd(v); });
+  }
   if (result->verdict == Verdict::kPass) RunEndChecks();
   FillResult(result);
   running_ = nullptr;
@@ -340,6 +387,19 @@ void MachineImpl::FinishFromFiber(Verdict verdict, std::string message) {
   __builtin_unreachable();
 }
 
+void MachineImpl::Report(Verdict verdict, std::string_view message) {
+  if (current_ != nullptr && !tearing_down_) {
+    FinishFromFiber(verdict, std::string(message));
+  }
+  Finish(verdict, std::string(message));
+}
+
+void MachineImpl::Tick() {
+  next_tick_ = now_ + options_.observer_tick_ns;
+  RecomputeCheckAt();
+  Notify([](Observer& o, const MachineView& v) { o.OnTick(v); });
+}
+
 void MachineImpl::EnsureFiber(Context* ctx) {
   if (!ctx->started) {
     ctx->fiber.Create(&stacks_, &MachineImpl::ContextEntry, ctx);
@@ -395,7 +455,7 @@ Fiber* MachineImpl::OnContextExit(Context* ctx) {
       FinishFromFiber(Verdict::kContextImbalance, ctx->name + detail);
     }
     Account(Op::kTaskExit, t->id, 0, 0);
-    t->state = TaskState::kExited;
+    t->state = RunState::kExited;
     t->queued = false;
     cpu.curr = nullptr;
     --live_tasks_;
@@ -412,8 +472,12 @@ Fiber* MachineImpl::OnContextExit(Context* ctx) {
     }
     RTFUZZ_CHECK(cpu.irq_depth > 0 && cpu.irq_stack[cpu.irq_depth - 1] == ctx,
                  "an interrupt returned that is not the top of its CPU");
+    if (!observers_.empty()) {
+      const ContextId id = ctx->id;
+      Notify([id](Observer& o, const MachineView& v) { o.OnInterruptExit(v, id); });
+    }
     Emit(Op::kIrqExit, ctx->handler->handler, ctx->handler->fires, ctx, cpu.index);
-    --cpu.irq_depth;
+    if (--cpu.irq_depth == 0) cpu.noise.stolen_ns += now_ - cpu.irq_since;
     ctx->handler->active = false;
     ++news_epoch_;
   }
@@ -489,5 +553,6 @@ std::string Machine::ContextName(uint16_t context) const {
   return impl_->ContextName(context);
 }
 const MachineOptions& Machine::options() const { return impl_->options(); }
+void Machine::AddObserver(Observer* observer) { impl_->AddObserver(observer); }
 
 }  // namespace rtfuzz::rt

@@ -51,6 +51,9 @@ class MachineImpl {
 
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
   void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+  void Annotate(Op op, uint32_t object, uint64_t value) {
+    if (!tearing_down_) Emit(op, object, value, current_, current_->cpu);
+  }
   uint64_t Choose(uint64_t bound);
   uint64_t Now();
   Task& CurrentTaskOrDie(const char* what);
@@ -70,8 +73,14 @@ class MachineImpl {
   void LocalBhDisable();
   void LocalBhEnable();
   void RaiseInterrupt(HandlerId handler, int cpu);
+  void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg);
   void Progress(MarkId mark);
   [[noreturn]] void Fail(std::string_view message);
+  // Ends the execution with `verdict`: from a fiber it does not return, from
+  // the runner it records the verdict (the first one wins).
+  void Report(Verdict verdict, std::string_view message);
+  uint64_t execution_serial() const { return serial_; }
+  void AddObserver(Observer* observer) { observers_.push_back(observer); }
   uint64_t PmuCount(int cpu, PmuEvent event) const;
 
   Context* current() const { return current_; }
@@ -136,7 +145,9 @@ class MachineImpl {
   void ArmTriggers();
   // `traced`: emit a kIrqRaise record (the PMU and timers); RaiseInterrupt()
   // records the raise as its own point instead.
-  void MakePending(HandlerInstance& h, bool traced = true);
+  // `from_cpu`: the CPU that raised it (an IPI when another), or -1 for the
+  // PMU and timers.
+  void MakePending(HandlerInstance& h, bool traced = true, int from_cpu = -1);
   HandlerInstance* Deliverable(const VirtualCpu& cpu) const;
   void Deliver(VirtualCpu& cpu, HandlerInstance& h);
   void CountPmu(VirtualCpu& cpu, uint32_t flags);
@@ -145,6 +156,19 @@ class MachineImpl {
   // Delivers what may be delivered and applies a pending preemption; returns
   // the context the CPU runs now (null if idle).
   Context* Settle(VirtualCpu& cpu);
+
+  // Observers (rt/observer.h).
+  template <typename Call>
+  void Notify(Call call) {
+    const MachineView view(this);
+    for (Observer* o : observers_) {
+      call(*o, view);
+      if (finished_) return;
+    }
+  }
+  void Tick();
+  void RecomputeCheckAt();
+  void RunWork(VirtualCpu& cpu, WorkVector vector);
 
   // cpu_stepping.cc
   enum class Leave : uint8_t { kSliceEnd, kStuck, kForced };
@@ -156,7 +180,9 @@ class MachineImpl {
   void DrawSlice();
   void NoteNewRunnable(int cpu);
 
+  friend class rtfuzz::rt::MachineView;
   static inline thread_local MachineImpl* running_ = nullptr;
+  static inline uint64_t next_serial_ = 0;  // Identity only; never steers.
 
   MachineOptions options_;
   StackPool stacks_;
@@ -170,11 +196,16 @@ class MachineImpl {
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::unique_ptr<HandlerInstance>> handlers_;
   std::vector<Context*> contexts_;  // By context id.
+  InterruptSpec work_specs_[kWorkVectorCount];  // The built-in vectors.
+  std::vector<Observer*> observers_;
 
   // Per execution.
   sched::DecisionSource* source_ = nullptr;
   ExecutionResult* result_ = nullptr;
+  uint64_t serial_ = 0;
   Context* current_ = nullptr;  // Null while the runner runs.
+  uint64_t next_tick_ = kUnbounded;
+  uint64_t last_progress_ns_ = 0;
   uint64_t step_ = 0;
   uint64_t now_ = 0;
   uint64_t check_at_ = 0;      // min(next timer, time budget): slow path due.
@@ -222,6 +253,7 @@ inline void MachineImpl::Account(Op op, uint32_t object, uint64_t value, uint32_
   VirtualCpu& cpu = cpus_[ctx->cpu];
   ++step_;
   now_ += options_.step_ns;
+  cpu.irq_streak = cpu.irq_depth != 0 ? cpu.irq_streak : 0;  // Task level ran.
   Emit(op, object, value, ctx, ctx->cpu);
   CountPmu(cpu, flags);
   if (flags & kPointWrite) {

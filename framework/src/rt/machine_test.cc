@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "rtfuzz/rt/context.h"
 #include "rtfuzz/demo/demo_scenario.h"
+#include "rtfuzz/rt/observer.h"
 #include "rtfuzz/rt/preempt_count.h"
 #include "rtfuzz/sched/byte_source.h"
 #include "rtfuzz/sched/random_source.h"
@@ -763,6 +764,117 @@ TEST(FailureTest, ScenarioCodeThatThrowsOnTheRunnerIsAVerdict) {
   EXPECT_EQ(first.steps, 0u);
   // The machine is not left half-running.
   EXPECT_TRUE(machine.Run(check, none).verdict == Verdict::kException);
+}
+
+// --- Work vectors (IPIs, irq_work) and observers ---
+
+TEST(WorkVectorTest, CrossCpuWorkRunsInHardirqOnTheTargetAndCountsAnIpi) {
+  struct Seen {
+    int cpu = -1;
+    bool hardirq = false;
+  };
+  static Seen seen[2];
+  Scenario s("ipi", 2);
+  s.OnReset([] { seen[0] = seen[1] = Seen{}; });
+  s.IsolateCpu(1);
+  s.AddTask({.name = "sender", .affinity = Cpu(0), .body = [&] {
+               auto record = [](void* slot) {
+                 Seen& out = *static_cast<Seen*>(slot);
+                 out.cpu = CurrentCpu();
+                 out.hardirq = InHardirq(PreemptCount());
+               };
+               QueueInterruptWork(1, WorkVector::kCallFunction, record, &seen[1]);
+               QueueInterruptWork(0, WorkVector::kIrqWork, record, &seen[0]);
+               SleepFor(1000);  // CPU 1 runs its IPI meanwhile.
+             }});
+  s.AddTask({.name = "idle1", .affinity = Cpu(1), .start_ns = 500'000,
+             .body = [] { Step(); }});
+  class NoiseProbe : public Observer {
+   public:
+    void OnExecutionEnd(const MachineView& view) override {
+      ipis = view.cpu_noise(1).ipis;
+      interrupts0 = view.cpu_noise(0).interrupts;
+    }
+    uint64_t ipis = 0, interrupts0 = 0;
+  } probe;
+  Machine machine;
+  machine.AddObserver(&probe);
+  sched::ByteSource none(nullptr, 0);
+  ExecutionResult r = machine.Run(s, none);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(seen[1].cpu, 1);
+  EXPECT_TRUE(seen[1].hardirq);
+  EXPECT_EQ(seen[0].cpu, 0);  // irq_work: a self-interrupt.
+  EXPECT_TRUE(seen[0].hardirq);
+  EXPECT_EQ(probe.ipis, 1u);
+  EXPECT_EQ(probe.interrupts0, 1u);
+  EXPECT_TRUE(s.preempt_rt());
+}
+
+TEST(ObserverTest, TicksFollowVirtualTimeAndAVerdictFromATickStopsTheRun) {
+  Scenario s("ticks", 1);
+  s.AddTask({.name = "t", .body = [] { SleepFor(100'000); }});
+  class Counter : public Observer {
+   public:
+    void OnTick(const MachineView& view) override {
+      ++ticks;
+      last = view.now();
+    }
+    int ticks = 0;
+    uint64_t last = 0;
+  } counter;
+  MachineOptions options;
+  options.observer_tick_ns = 10'000;
+  Machine machine(options);
+  machine.AddObserver(&counter);
+  sched::ByteSource none(nullptr, 0);
+  ASSERT_TRUE(machine.Run(s, none).ok());
+  // A sleeping machine has no points: ticks come at slow paths and warps, so
+  // only a few here, never one per 10 us of idle time.
+  EXPECT_GE(counter.ticks, 1);
+
+  Scenario spin("spin", 1);
+  spin.AddTask({.name = "t", .body = [] {
+                  for (;;) Spin();
+                }});
+  class Deadline : public Observer {
+   public:
+    void OnTick(const MachineView& view) override {
+      if (view.now() > 3'000'000) view.Report(Verdict::kStall, "spun past 3 ms");
+    }
+  } deadline;
+  Machine machine2(options);
+  machine2.AddObserver(&deadline);
+  ExecutionResult r = machine2.Run(spin, none);
+  EXPECT_EQ(r.verdict, Verdict::kStall);
+  EXPECT_EQ(r.message, "spun past 3 ms");
+  EXPECT_LT(r.time_ns, 4'000'000u);  // Warps end with a tick.
+  EXPECT_LT(r.steps, 400u);
+}
+
+TEST(ObserverTest, AVerdictOnHangReplacesHangAndExecutionSerialsIncrease) {
+  Scenario s("blocked", 1);
+  uint64_t serials[2] = {};
+  int run = 0;
+  s.OnReset([&] { ++run; });
+  s.AddTask({.name = "t", .body = [&] {
+               serials[run - 1] = ExecutionSerial();
+               SetCurrentStateBlocked();
+               Schedule();
+             }});
+  class Namer : public Observer {
+   public:
+    void OnHang(const MachineView& view) override {
+      EXPECT_EQ(view.task_state(0), TaskState::kBlocked);
+      view.Report(Verdict::kMissedAbba, "named by the oracle");
+    }
+  } namer;
+  Machine machine;
+  machine.AddObserver(&namer);
+  sched::ByteSource none(nullptr, 0);
+  EXPECT_EQ(machine.Run(s, none).verdict, Verdict::kMissedAbba);
+  EXPECT_EQ(machine.Run(s, none).message, "named by the oracle");
+  EXPECT_GT(serials[1], serials[0]);
 }
 
 // --- The demo ---

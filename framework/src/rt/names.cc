@@ -113,4 +113,15 @@ void Scenario::AddEndCheck(std::string name, std::function<bool()> holds) {
 
 void Scenario::OnReset(std::function<void()> reset) { reset_ = std::move(reset); }
 
+void Scenario::SetPreemptRt(bool preempt_rt) {
+  ++revision_;
+  preempt_rt_ = preempt_rt;
+}
+
+void Scenario::IsolateCpu(int cpu) {
+  RTFUZZ_PRECONDITION(cpu >= 0 && cpu < num_cpus_, "IsolateCpu: no such CPU");
+  ++revision_;
+  isolated_cpus_ |= Cpu(cpu);
+}
+
 }  // namespace rtfuzz::rt

@@ -73,7 +73,7 @@ void MachineImpl::SetCurr(VirtualCpu& cpu, Task* task) {
 }
 
 void MachineImpl::Enqueue(Task& task) {
-  RTFUZZ_CHECK(task.state == TaskState::kRunning && !task.queued,
+  RTFUZZ_CHECK(task.state == RunState::kRunning && !task.queued,
                "enqueue of a task that is not runnable or already queued");
   VirtualCpu& cpu = cpus_[SelectCpu(task)];
   task.queued = true;
@@ -112,6 +112,7 @@ void MachineImpl::Reschedule(VirtualCpu& cpu) {
   } else {
     return;
   }
+  prev->off_cpu_since = now_;
   SetCurr(cpu, PopHighest(cpu));
 }
 
@@ -127,13 +128,14 @@ void MachineImpl::ArmTimeslice(VirtualCpu& cpu) {
 }
 
 void MachineImpl::StartTask(Task& task) {
-  task.state = TaskState::kRunning;
+  task.state = RunState::kRunning;
+  task.off_cpu_since = now_;
   Enqueue(task);
 }
 
 bool MachineImpl::WakeTask(Task& task) {
-  if (task.state != TaskState::kBlocked) return false;
-  task.state = TaskState::kRunning;
+  if (task.state != RunState::kBlocked) return false;
+  task.state = RunState::kRunning;
   ++task.sleep_generation;  // Cancels a pending sleep timer.
   ++news_epoch_;
   if (!task.queued) Enqueue(task);
@@ -166,19 +168,20 @@ Task& MachineImpl::TaskById(TaskId id) {
 
 void MachineImpl::SetCurrentStateBlocked() {
   Task& task = CurrentTaskOrDie("set_current_state()");
-  task.state = TaskState::kBlocked;
+  task.state = RunState::kBlocked;
   Point(Op::kSetState, task.id, 1, 0);
 }
 
 void MachineImpl::BlockCurrent(Op op, uint32_t object, uint64_t value) {
   Task& task = *current_->task;
   Account(op, object, value, 0);
-  if (task.state == TaskState::kRunning) {  // Woken since set_current_state().
+  if (task.state == RunState::kRunning) {  // Woken since set_current_state().
     if (SlowPathDue()) SlowPath();
     return;
   }
   VirtualCpu& cpu = cpus_[task.cpu];
   task.queued = false;
+  task.off_cpu_since = now_;
   cpu.curr = nullptr;
   SetCurr(cpu, PopHighest(cpu));
   Context* next = Settle(cpu);
@@ -191,13 +194,13 @@ void MachineImpl::BlockCurrent(Op op, uint32_t object, uint64_t value) {
 void MachineImpl::Schedule() {
   Task& task = CurrentTaskOrDie("schedule()");
   RequireSleepable("schedule()");
-  BlockCurrent(Op::kSchedule, task.id, task.state == TaskState::kBlocked);
+  BlockCurrent(Op::kSchedule, task.id, task.state == RunState::kBlocked);
 }
 
 void MachineImpl::SleepFor(uint64_t ns) {
   Task& task = CurrentTaskOrDie("sleep");
   RequireSleepable("sleep");
-  task.state = TaskState::kBlocked;
+  task.state = RunState::kBlocked;
   ++task.sleep_generation;
   const uint64_t when = now_ + options_.step_ns + ns;
   AddTimer(when, TimerKind::kWakeTask, task.id, task.sleep_generation);

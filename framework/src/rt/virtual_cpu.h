@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "fiber.h"
+#include "rtfuzz/rt/context.h"
+#include "rtfuzz/rt/observer.h"
 #include "rtfuzz/rt/pmu.h"
 #include "rtfuzz/rt/scenario.h"
 #include "run_queue.h"
@@ -48,7 +50,7 @@ struct Context {
   bool stuck = false;
 };
 
-enum class TaskState : uint8_t {
+enum class RunState : uint8_t {
   kNotStarted,  // Waiting for start_ns.
   kRunning,     // TASK_RUNNING: on a CPU or a run queue.
   kBlocked,     // After SetCurrentStateBlocked(): blocks at Schedule().
@@ -59,11 +61,12 @@ struct Task : RunQueueLinks {  // RunQueueLinks::prio is the effective prio.
   Context ctx;
   const TaskSpec* spec = nullptr;
   TaskId id = 0;
-  TaskState state = TaskState::kNotStarted;
+  RunState state = RunState::kNotStarted;
   bool queued = false;   // On a CPU (as curr) or on a run queue.
   int normal_prio = 0;
   int cpu = 0;           // The CPU it runs or last ran on.
   uint64_t sleep_generation = 0;  // Bumped to cancel a pending sleep timer.
+  uint64_t off_cpu_since = 0;     // When it last stopped being a CPU's curr.
 };
 
 struct HandlerInstance {
@@ -98,6 +101,18 @@ struct VirtualCpu {
   std::vector<HandlerInstance*> handlers;  // By slot.
   std::vector<HandlerInstance*> armed;     // Overflow-armed instances.
   uint64_t pmu[kPmuEventCount] = {};
+  // Noise and interrupt recursion, for the oracles (rt/observer.h).
+  CpuNoise noise;
+  uint64_t irq_since = 0;   // When the current run of interrupts began.
+  uint64_t irq_streak = 0;  // Interrupts since the task level made a point.
+  // The built-in work vectors (context.h WorkVector): queued work, FIFO.
+  struct Work {
+    void (*fn)(void*);
+    void* arg;
+  };
+  std::vector<Work> work[kWorkVectorCount];
+  size_t work_head[kWorkVectorCount] = {};
+  HandlerInstance* work_handler[kWorkVectorCount] = {};
 
   Context* Top() const {
     if (irq_depth > 0) return irq_stack[irq_depth - 1];

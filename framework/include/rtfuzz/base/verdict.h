@@ -25,9 +25,22 @@ enum class Verdict : uint8_t {
   kHang,              // "hang": tasks remain, nothing can run, no timer is due.
   kStepBudget,        // "step-budget": more scheduling points than allowed.
   kTimeBudget,        // "time-budget": virtual time passed the scenario limit.
+  // The oracles' verdicts (rtfuzz/check, docs/oracles.md).
+  kMissedAa,             // "missed-AA": a true AA deadlock not detected in
+                         //   time, or ended by a timeout.
+  kMissedAbba,           // "missed-ABBA": the same for a cycle over 2+ locks.
+  kLateDetection,        // "late-deadlock-detection": detected past a budget.
+  kFalseDeadlockReport,  // "false-deadlock-report": -EDEADLK with no cycle.
+  kStarvationTimeout,    // "starvation-timeout": -ETIMEDOUT with no deadlock.
+  kPriorityInversion,    // "priority-inversion": longer than a bound.
+  kStall,                // "stall": no progress, hung task, irq recursion.
+  kMutualExclusion,      // "mutual-exclusion": two holders of an exclusive lock.
+  kLeakedLock,           // "leaked-lock": a lock still held at exit.
+  kInvariant,            // "invariant": a scenario or target invariant broke.
+  kIsolationNoise,       // "isolation-noise": an isolated CPU was disturbed.
 };
 
-inline constexpr int kVerdictCount = 9;
+inline constexpr int kVerdictCount = 20;
 
 // Stable lower-case name, e.g. "sleep-in-atomic".
 std::string_view VerdictName(Verdict verdict);

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "rtfuzz/base/verdict.h"
 #include "rtfuzz/rt/scenario.h"
 #include "rtfuzz/rt/trace.h"
 
@@ -37,6 +38,11 @@ enum PointFlags : uint32_t {
 
 // A scheduling point recording `op` on `object` with `value`. A point.
 void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+
+// Records `op` in the trace for the current context without making a
+// scheduling point: annotations (lockdep-style lock events) that must not
+// add interleavings or count as PMU steps.
+void Annotate(Op op, uint32_t object, uint64_t value);
 
 // One iteration of a spin-wait loop (cpu_relax()). A point. When a context
 // spins twice with no shared write anywhere in between, it is stuck: the
@@ -104,6 +110,26 @@ void Progress(MarkId mark);
 
 // Ends the execution with the verdict "failure" and `message` (BUG_ON()).
 [[noreturn]] void Fail(std::string_view message);
+// Ends the execution with any verdict (oracles, kapi's own checks).
+[[noreturn]] void Report(Verdict verdict, std::string_view message);
+
+// Whether the scenario runs PREEMPT_RT semantics (Scenario::SetPreemptRt).
+bool PreemptRt();
+
+// A process-unique, increasing number of the running execution: what kapi
+// keys per-execution object ids on.
+uint64_t ExecutionSerial();
+
+// The machine's built-in interrupt vectors: every CPU has one hardirq handler
+// per vector, which runs the work queued for it in FIFO order (an IPI when
+// queued from another CPU, counted as such).
+enum class WorkVector : uint8_t {
+  kCallFunction,  // smp_call_function_single(), on_each_cpu().
+  kIrqWork,       // irq_work_queue(): a self-interrupt.
+};
+inline constexpr int kWorkVectorCount = 2;
+// Queues fn(arg) on `cpu`'s vector and raises it. A point.
+void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg);
 
 // Events counted so far by `cpu`'s virtual PMU in this execution.
 uint64_t PmuCount(int cpu, PmuEvent event);

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "rtfuzz/base/verdict.h"
+#include "rtfuzz/rt/observer.h"
 #include "rtfuzz/rt/scenario.h"
 #include "rtfuzz/rt/trace.h"
 #include "rtfuzz/sched/decision_source.h"
@@ -68,6 +69,9 @@ struct MachineOptions {
   size_t trace_ring_size = 256;
   // Keep every record of the execution (for replay pictures, tests).
   bool record_full_trace = false;
+  // Observers' OnTick comes at most this often in virtual time (and after
+  // every warp): the resolution of time-based oracles.
+  uint64_t observer_tick_ns = 10'000;
 };
 
 struct ExecutionStats {
@@ -118,6 +122,10 @@ class Machine {
   // Name of a context id in the last execution ("task:low", "nmi:pmu@1").
   std::string ContextName(uint16_t context) const;
   const MachineOptions& options() const;
+
+  // Adds an observer to every later execution (rtfuzz/check's oracles are
+  // one). Not owned; must outlive the machine's runs.
+  void AddObserver(Observer* observer);
 
  private:
   std::unique_ptr<internal::MachineImpl> impl_;

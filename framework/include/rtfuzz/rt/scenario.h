@@ -107,6 +107,36 @@ struct TaskSpec {
   int rt_priority = 0;    // 1..99 for kFifo (99 is highest); 0 for kOther.
   uint64_t start_ns = 0;  // Becomes runnable at this virtual time.
   std::function<void()> body;
+  // If not 0: the task must have exited by this virtual time, or the stall
+  // oracle reports it as a hung task.
+  uint64_t deadline_ns = 0;
+};
+
+// What the oracles (rtfuzz/check, docs/oracles.md) hold a scenario to. The
+// machine only stores these; each value states the verdict it bounds.
+struct OracleBudgets {
+  // missed-AA/ABBA: a context waits in a true deadlock longer than this. Past
+  // every lock timeout the seeds know (rqspinlock's longest is 1 s).
+  uint64_t deadlock_ns = 2'000'000'000;
+  // late-deadlock-detection: a deadlock error returned this long after the
+  // cycle formed. AA is checked on entry by a correct lock; ABBA may wait
+  // for rqspinlock's 1 ms check period.
+  uint64_t late_aa_ns = 100'000;
+  uint64_t late_abba_ns = 2'000'000;
+  // priority-inversion: a high task waits on a holder that an intermediate
+  // task keeps off its CPU for longer than this.
+  uint64_t inversion_ns = 1'000'000;
+  // stall: no progress mark for this long (0 = the scenario has no marks to
+  // keep), a task runnable or blocked this long without running (hung task),
+  // or this many interrupts in a row on a CPU whose interrupted context makes
+  // no point in between (interrupt recursion).
+  uint64_t progress_ns = 0;
+  uint64_t hung_task_ns = 5'000'000'000;
+  uint32_t irq_recursion = 256;
+  // isolation-noise: per isolated CPU (Scenario::IsolateCpu), per execution.
+  uint32_t isolated_interrupts = 0;
+  uint32_t isolated_ipis = 0;
+  uint64_t isolated_stolen_ns = 0;
 };
 
 struct InterruptSpec {
@@ -139,6 +169,13 @@ class Scenario {
   void AddEndCheck(std::string name, std::function<bool()> holds);
   // Runs before every execution, outside any context (no points allowed).
   void OnReset(std::function<void()> reset);
+  // PREEMPT_RT (the default) or not: kapi makes spinlock_t and rwlock_t
+  // sleeping rt_mutex-based locks on RT and spinning locks otherwise.
+  void SetPreemptRt(bool preempt_rt);
+  // Marks a CPU isolated (nohz_full/isolcpus): the noise oracle holds it to
+  // the isolated_* budgets.
+  void IsolateCpu(int cpu);
+  OracleBudgets& budgets() { return budgets_; }
 
   const std::string& name() const { return name_; }
   int num_cpus() const { return num_cpus_; }
@@ -147,6 +184,9 @@ class Scenario {
   const std::vector<std::string>& marks() const { return marks_; }
   const std::vector<EndCheck>& end_checks() const { return end_checks_; }
   const std::function<void()>& reset() const { return reset_; }
+  bool preempt_rt() const { return preempt_rt_; }
+  CpuMask isolated_cpus() const { return isolated_cpus_; }
+  const OracleBudgets& budgets() const { return budgets_; }
   // Identity for caches: unique per Scenario object in the process, and
   // bumped by every Add*() call, so a Machine rebuilds its records when the
   // scenario it ran last changed or another one took its address.
@@ -163,6 +203,9 @@ class Scenario {
   std::vector<std::string> marks_;
   std::vector<EndCheck> end_checks_;
   std::function<void()> reset_;
+  bool preempt_rt_ = true;
+  CpuMask isolated_cpus_ = 0;
+  OracleBudgets budgets_;
 };
 
 }  // namespace rtfuzz::rt

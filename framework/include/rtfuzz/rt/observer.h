@@ -1,0 +1,104 @@
+// framework/include/rtfuzz/rt/observer.h
+//
+// Observer and MachineView: how the oracles (rtfuzz/check) watch an execution
+// without rt depending on them. A Machine calls its observers at a few
+// moments; each call gets a read-only MachineView of CPUs, contexts, tasks,
+// time and per-CPU noise, and may end the execution with a verdict.
+//
+// Observers are called on whatever stack the machine is on (a fiber, or the
+// runner); they must not make scheduling points.
+
+#ifndef RTFUZZ_RT_OBSERVER_H_
+#define RTFUZZ_RT_OBSERVER_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "rtfuzz/base/verdict.h"
+#include "rtfuzz/rt/scenario.h"
+
+namespace rtfuzz::rt {
+
+namespace internal {
+class MachineImpl;
+}  // namespace internal
+
+using ContextId = uint16_t;  // Tasks first (== TaskId), then handler instances.
+inline constexpr ContextId kNoContext = 0xffff;
+
+enum class TaskState : uint8_t {
+  kNotStarted,
+  kRunnable,  // On a run queue, not running.
+  kRunning,   // Its CPU's current task (maybe interrupted).
+  kBlocked,   // Blocked or sleeping (or set to block, still on its CPU).
+  kExited,
+};
+
+// Interference an isolated CPU suffered in this execution.
+struct CpuNoise {
+  uint64_t interrupts = 0;  // Interrupt contexts entered on the CPU.
+  uint64_t ipis = 0;        // Of those raised from another CPU.
+  uint64_t stolen_ns = 0;   // Virtual time with an interrupt on top.
+};
+
+class MachineView {
+ public:
+  explicit MachineView(const internal::MachineImpl* machine) : m_(machine) {}
+
+  const Scenario& scenario() const;
+  uint64_t now() const;
+  uint64_t step() const;
+  int num_cpus() const;
+
+  int num_contexts() const;
+  const std::string& context_name(ContextId id) const;
+  ContextKind context_kind(ContextId id) const;
+  int context_cpu(ContextId id) const;  // Current or last CPU.
+  ContextId current_context() const;    // kNoContext on the runner.
+
+  // The CPU's context stack: level 0 is the running task (kNoContext when
+  // idle), levels 1..depth-1 the interrupts above it.
+  int cpu_depth(int cpu) const;
+  ContextId cpu_context(int cpu, int level) const;
+  CpuNoise cpu_noise(int cpu) const;
+  // Interrupts entered on the CPU since its task-level context last made a
+  // point (interrupt recursion).
+  uint64_t cpu_irq_streak(int cpu) const;
+
+  TaskState task_state(TaskId task) const;
+  int task_prio(TaskId task) const;
+  // When the task last made a point or was switched in (hung-task check).
+  uint64_t task_last_ran_ns(TaskId task) const;
+  uint64_t last_progress_ns() const;  // Last rt::Progress(), or 0.
+
+  // Ends the execution with `verdict`. From a fiber it does not return; from
+  // the runner (OnHang, OnExecutionEnd) it records the verdict and returns.
+  // The first verdict of an execution wins.
+  void Report(Verdict verdict, std::string_view message) const;
+
+ private:
+  const internal::MachineImpl* m_;
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void OnExecutionStart(const MachineView& view) { (void)view; }
+  // At most every MachineOptions::observer_tick_ns of virtual time, and after
+  // every time warp: where time-based oracles look.
+  virtual void OnTick(const MachineView& view) { (void)view; }
+  // An interrupt context is about to return (level = its stack level).
+  virtual void OnInterruptExit(const MachineView& view, ContextId id) {
+    (void)view;
+    (void)id;
+  }
+  // Nothing can run and no timer is pending. A verdict reported here
+  // replaces "hang".
+  virtual void OnHang(const MachineView& view) { (void)view; }
+  // Every task exited; end checks follow if no verdict is reported here.
+  virtual void OnExecutionEnd(const MachineView& view) { (void)view; }
+};
+
+}  // namespace rtfuzz::rt
+
+#endif  // RTFUZZ_RT_OBSERVER_H_

@@ -1,0 +1,86 @@
+// framework/src/rt/machine_view.cc
+//
+// MachineView: the read-only window observers (the oracles) get on a running
+// machine, plus the one thing they may do to it: end the execution.
+
+#include "machine_impl.h"
+#include "rtfuzz/base/check.h"
+#include "rtfuzz/rt/observer.h"
+
+namespace rtfuzz::rt {
+
+const Scenario& MachineView::scenario() const { return *m_->scenario_; }
+uint64_t MachineView::now() const { return m_->now_; }
+uint64_t MachineView::step() const { return m_->step_; }
+int MachineView::num_cpus() const { return static_cast<int>(m_->cpus_.size()); }
+int MachineView::num_contexts() const { return static_cast<int>(m_->contexts_.size()); }
+
+const std::string& MachineView::context_name(ContextId id) const {
+  RTFUZZ_PRECONDITION(id < m_->contexts_.size(), "no such context");
+  return m_->contexts_[id]->name;
+}
+
+ContextKind MachineView::context_kind(ContextId id) const {
+  RTFUZZ_PRECONDITION(id < m_->contexts_.size(), "no such context");
+  return m_->contexts_[id]->kind;
+}
+
+int MachineView::context_cpu(ContextId id) const {
+  RTFUZZ_PRECONDITION(id < m_->contexts_.size(), "no such context");
+  return m_->contexts_[id]->cpu;
+}
+
+ContextId MachineView::current_context() const {
+  return m_->current_ != nullptr ? m_->current_->id : kNoContext;
+}
+
+int MachineView::cpu_depth(int cpu) const {
+  const internal::VirtualCpu& c = m_->cpus_[cpu];
+  return c.irq_depth + 1;
+}
+
+ContextId MachineView::cpu_context(int cpu, int level) const {
+  const internal::VirtualCpu& c = m_->cpus_[cpu];
+  if (level == 0) return c.curr != nullptr ? c.curr->ctx.id : kNoContext;
+  RTFUZZ_PRECONDITION(level <= c.irq_depth, "no context at that level");
+  return c.irq_stack[level - 1]->id;
+}
+
+CpuNoise MachineView::cpu_noise(int cpu) const {
+  const internal::VirtualCpu& c = m_->cpus_[cpu];
+  CpuNoise noise = c.noise;
+  if (c.irq_depth > 0) noise.stolen_ns += m_->now_ - c.irq_since;  // Ongoing.
+  return noise;
+}
+
+uint64_t MachineView::cpu_irq_streak(int cpu) const { return m_->cpus_[cpu].irq_streak; }
+
+TaskState MachineView::task_state(TaskId task) const {
+  const internal::Task& t = *m_->tasks_[task];
+  switch (t.state) {
+    case internal::RunState::kNotStarted:
+      return TaskState::kNotStarted;
+    case internal::RunState::kExited:
+      return TaskState::kExited;
+    case internal::RunState::kBlocked:
+      return TaskState::kBlocked;
+    case internal::RunState::kRunning:
+      return m_->cpus_[t.cpu].curr == &t ? TaskState::kRunning : TaskState::kRunnable;
+  }
+  return TaskState::kExited;
+}
+
+int MachineView::task_prio(TaskId task) const { return m_->tasks_[task]->prio; }
+
+uint64_t MachineView::task_last_ran_ns(TaskId task) const {
+  const internal::Task& t = *m_->tasks_[task];
+  return m_->cpus_[t.cpu].curr == &t ? m_->now_ : t.off_cpu_since;
+}
+
+uint64_t MachineView::last_progress_ns() const { return m_->last_progress_ns_; }
+
+void MachineView::Report(Verdict verdict, std::string_view message) const {
+  const_cast<internal::MachineImpl*>(m_)->Report(verdict, message);
+}
+
+}  // namespace rtfuzz::rt
