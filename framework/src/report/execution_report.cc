@@ -68,6 +68,10 @@ std::string FormatExecutionReport(const rt::Scenario& scenario, const rt::Machin
                 result.context.empty() ? "(none)" : result.context.c_str(), result.steps,
                 FormatTime(result.time_ns).c_str());
   out += where;
+  if (!result.details.empty()) {
+    out += "\n" + result.details;
+    if (result.details.back() != '\n') out += "\n";
+  }
 
   // The last records, one column per CPU; nesting depth indents the text.
   const int cpus = scenario.num_cpus();
@@ -101,6 +105,7 @@ std::string FormatExecutionReport(const rt::Scenario& scenario, const rt::Machin
     }
   }
   out += "\n*** " + verdict + " ***\n";
+  if (!result.signature.empty()) out += "signature: " + result.signature + "\n";
   out += "decisions: " + FormatDecisions(result.decisions) + "\n";
   if (!options.reproduce.empty()) out += "reproduce: " + options.reproduce + "\n";
   out += "SUMMARY: rtfuzz: " + verdict + " in " + scenario.name() + "\n";

@@ -37,6 +37,7 @@ TEST(ExecutionReportTest, FramesTheVerdictAndShowsCpuColumns) {
       "  step +time +CPU0 +CPU1\n"
       "(  [0-9]+ +[0-9.]+ [mun]?s +[^\n]+\n){24}"
       "\n\\*\\*\\* FAILURE \\*\\*\\*\n"
+      "signature: failure\\|demo-aa\\|(nmi:pmu@0|task:high)\n"
       "decisions: [^\n]*pmu-period/49=[0-9]+[^\n]*\n"
       "reproduce: rtfuzz explore [^\n]+\n"
       "SUMMARY: rtfuzz: FAILURE in demo-aa\n$");

@@ -256,6 +256,8 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   result_ = result;
   result->verdict = Verdict::kPass;
   result->message.clear();
+  result->details.clear();
+  result->signature.clear();
   result->cpu = -1;
   result->context.clear();
   result->decisions.clear();
@@ -312,13 +314,13 @@ void MachineImpl::RunEndChecks() {
     bool holds = false;
     std::string error;
     if (!CallScenarioCode([&] { holds = check.holds(); }, &error)) {
-      result_->verdict = Verdict::kException;
-      result_->message = "end check '" + check.name + "' threw: " + error;
+      Finish(Verdict::kException, "end check '" + check.name + "' threw: " + error, {},
+             "end check " + check.name);
       return;
     }
     if (!holds) {
-      result_->verdict = Verdict::kEndCheckFailed;
-      result_->message = "end check '" + check.name + "' does not hold";
+      Finish(Verdict::kEndCheckFailed, "end check '" + check.name + "' does not hold", {},
+             "end check " + check.name);
       return;
     }
   }
@@ -364,20 +366,25 @@ void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) 
   if (SlowPathDue()) SlowPath();
 }
 
-void MachineImpl::Finish(Verdict verdict, std::string message) {
+void MachineImpl::Finish(Verdict verdict, std::string message, std::string_view details,
+                         std::string_view site) {
   if (!finished_) {
     finished_ = true;
     result_->verdict = verdict;
     result_->message = std::move(message);
+    result_->details.assign(details);
     if (current_ != nullptr) {
       result_->cpu = current_->cpu;
       result_->context = current_->name;
     }
+    result_->signature = std::string(VerdictName(verdict)) + "|" + scenario_->name() + "|" +
+                         (!site.empty() ? std::string(site) : result_->context);
   }
 }
 
-void MachineImpl::FinishFromFiber(Verdict verdict, std::string message) {
-  Finish(verdict, std::move(message));
+void MachineImpl::FinishFromFiber(Verdict verdict, std::string message,
+                                  std::string_view details, std::string_view site) {
+  Finish(verdict, std::move(message), details, site);
   RTFUZZ_CHECK(current_ != nullptr, "FinishFromFiber on the runner");
   Context* self = current_;
   current_ = nullptr;
@@ -387,11 +394,12 @@ void MachineImpl::FinishFromFiber(Verdict verdict, std::string message) {
   __builtin_unreachable();
 }
 
-void MachineImpl::Report(Verdict verdict, std::string_view message) {
+void MachineImpl::Report(Verdict verdict, std::string_view message, std::string_view details,
+                         std::string_view site) {
   if (current_ != nullptr && !tearing_down_) {
-    FinishFromFiber(verdict, std::string(message));
+    FinishFromFiber(verdict, std::string(message), details, site);
   }
-  Finish(verdict, std::string(message));
+  Finish(verdict, std::string(message), details, site);
 }
 
 void MachineImpl::Tick() {

@@ -78,7 +78,8 @@ class MachineImpl {
   [[noreturn]] void Fail(std::string_view message);
   // Ends the execution with `verdict`: from a fiber it does not return, from
   // the runner it records the verdict (the first one wins).
-  void Report(Verdict verdict, std::string_view message);
+  void Report(Verdict verdict, std::string_view message, std::string_view details = {},
+              std::string_view site = {});
   uint64_t execution_serial() const { return serial_; }
   void AddObserver(Observer* observer) { observers_.push_back(observer); }
   uint64_t PmuCount(int cpu, PmuEvent event) const;
@@ -121,8 +122,11 @@ class MachineImpl {
   // Records the verdict and leaves the execution for good (switches to the
   // runner; the caller's fiber is unwound later). From the runner itself it
   // only records.
-  void Finish(Verdict verdict, std::string message);
-  [[noreturn]] void FinishFromFiber(Verdict verdict, std::string message);
+  void Finish(Verdict verdict, std::string message, std::string_view details = {},
+              std::string_view site = {});
+  [[noreturn]] void FinishFromFiber(Verdict verdict, std::string message,
+                                    std::string_view details = {},
+                                    std::string_view site = {});
   void SwitchTo(Context* next);
   void EnsureFiber(Context* ctx);
   Fiber* OnContextExit(Context* ctx);

@@ -79,8 +79,9 @@ uint64_t MachineView::task_last_ran_ns(TaskId task) const {
 
 uint64_t MachineView::last_progress_ns() const { return m_->last_progress_ns_; }
 
-void MachineView::Report(Verdict verdict, std::string_view message) const {
-  const_cast<internal::MachineImpl*>(m_)->Report(verdict, message);
+void MachineView::Report(Verdict verdict, std::string_view message, std::string_view details,
+                         std::string_view site) const {
+  const_cast<internal::MachineImpl*>(m_)->Report(verdict, message, details, site);
 }
 
 }  // namespace rtfuzz::rt

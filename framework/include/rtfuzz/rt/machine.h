@@ -89,6 +89,10 @@ struct ExecutionStats {
 struct ExecutionResult {
   Verdict verdict = Verdict::kPass;
   std::string message;         // One line; empty for pass.
+  std::string details;         // The oracle's report body (may be empty).
+  // Stable de-duplication key: "<verdict>|<scenario name>|<site>", where the
+  // site is the oracle's (e.g. the lock and call site), else the context.
+  std::string signature;
   // Where the verdict was raised: CPU (-1 if none) and context name.
   int cpu = -1;
   std::string context;

@@ -73,8 +73,11 @@ class MachineView {
 
   // Ends the execution with `verdict`. From a fiber it does not return; from
   // the runner (OnHang, OnExecutionEnd) it records the verdict and returns.
-  // The first verdict of an execution wins.
-  void Report(Verdict verdict, std::string_view message) const;
+  // The first verdict of an execution wins. `details` is the multi-line body
+  // of the report (lockdep-style scenario, held locks); `site` names where
+  // the bug is, for the signature (ExecutionResult::signature).
+  void Report(Verdict verdict, std::string_view message, std::string_view details = {},
+              std::string_view site = {}) const;
 
  private:
   const internal::MachineImpl* m_;
