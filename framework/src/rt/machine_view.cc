@@ -12,6 +12,7 @@ namespace rtfuzz::rt {
 const Scenario& MachineView::scenario() const { return *m_->scenario_; }
 uint64_t MachineView::now() const { return m_->now_; }
 uint64_t MachineView::step() const { return m_->step_; }
+uint64_t MachineView::execution_serial() const { return m_->serial_; }
 int MachineView::num_cpus() const { return static_cast<int>(m_->cpus_.size()); }
 int MachineView::num_contexts() const { return static_cast<int>(m_->contexts_.size()); }
 

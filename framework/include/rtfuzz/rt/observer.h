@@ -48,6 +48,7 @@ class MachineView {
   const Scenario& scenario() const;
   uint64_t now() const;
   uint64_t step() const;
+  uint64_t execution_serial() const;  // rt::ExecutionSerial() of this execution.
   int num_cpus() const;
 
   int num_contexts() const;

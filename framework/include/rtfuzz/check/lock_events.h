@@ -1,0 +1,58 @@
+// framework/include/rtfuzz/check/lock_events.h
+//
+// Lock events: the lockdep/lockstat hooks (lock_acquire, lock_contended,
+// lock_acquired, lock_release) as the oracles receive them, plus the result a
+// resilient lock returns instead of the lock (rqspinlock's -EDEADLK and
+// -ETIMEDOUT). kapi's own locks call these; a target's own lock calls them
+// where the kernel calls the lockdep hooks. They give the oracles ground
+// truth — who holds what, who waits for what, since when — without trusting
+// the lock under test.
+//
+// Each call records a trace record for the current context (rt::Annotate:
+// not a scheduling point) and, when the machine runs with check::Oracles
+// attached, updates the oracles, which may end the execution with a verdict
+// (mutual-exclusion, a deadlock verdict, ...) from inside the call.
+//
+// Call them from a running context only. `lock` ids are small integers,
+// stable within an execution (kapi assigns them in order of first use);
+// `name` and `site` must be string literals or otherwise outlive the run.
+
+#ifndef RTFUZZ_CHECK_LOCK_EVENTS_H_
+#define RTFUZZ_CHECK_LOCK_EVENTS_H_
+
+#include <cstdint>
+
+namespace rtfuzz::check {
+
+using LockId = uint32_t;
+
+enum class LockMode : uint8_t {
+  kExclusive,  // spin_lock, write_lock, mutex_lock, down_write, rt_mutex_lock
+  kShared,     // read_lock, down_read
+};
+
+// An attempt begins (lockdep's lock_acquire). `trylock` attempts never wait.
+void LockAcquire(LockId lock, const char* name, LockMode mode, bool trylock,
+                 const char* site);
+// The attempt has to wait (lock_contended): the wait-for graph gets an edge.
+void LockContended(LockId lock, const char* site);
+// The attempt succeeded (lock_acquired); for a trylock, its success.
+void LockAcquired(LockId lock, const char* site);
+// The attempt ended without the lock: `error` is negative errno: -EDEADLK
+// (the lock says it detected a deadlock), -ETIMEDOUT (it gave up), -EBUSY (a
+// trylock found it taken).
+void LockFailed(LockId lock, int error, const char* site);
+// The lock is released (lock_release).
+void LockRelease(LockId lock, const char* site);
+
+// A scenario or target invariant: if !holds, the verdict "invariant".
+void Invariant(bool holds, const char* what, const char* site);
+
+// errno values the oracles interpret (the kernel's numbers).
+inline constexpr int kEdeadlk = 35;
+inline constexpr int kEtimedout = 110;
+inline constexpr int kEbusy = 16;
+
+}  // namespace rtfuzz::check
+
+#endif  // RTFUZZ_CHECK_LOCK_EVENTS_H_

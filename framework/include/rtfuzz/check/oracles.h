@@ -1,0 +1,68 @@
+// framework/include/rtfuzz/check/oracles.h
+//
+// Oracles: the target-independent judges of an execution, as one
+// rt::Observer. Attach one to a Machine and every scenario it runs gets them
+// for free:
+//
+//   rt::Machine machine;
+//   check::Oracles oracles;
+//   machine.AddObserver(&oracles);
+//
+// Overview (docs/oracles.md has a real report of each kind)
+//
+// The oracles are fed by the lock events of lock_events.h (kapi's locks call
+// them; a target's own lock calls them where the kernel calls lockdep) and
+// look at the machine through rt::MachineView. Each is its own component:
+//   deadlock     wait-for graph over contexts — a waiter waits for the
+//                holders of its lock; an interrupted context waits for the
+//                context that interrupted it on its CPU; a cycle is a real AA
+//                (one lock) or ABBA (two or more) deadlock. missed-AA /
+//                missed-ABBA, late-deadlock-detection, false-deadlock-report,
+//                starvation-timeout (deadlock_oracle.cc).
+//   inversion    a task waits on a lock whose transitive holder is runnable
+//                but kept off its CPU by a task of intermediate priority, for
+//                longer than a bound: priority-inversion (inversion_oracle.cc).
+//   stall        no progress mark, a hung task, interrupt recursion: stall,
+//                with what each CPU was doing (stall_oracle.cc).
+//   safety       two holders of an exclusive lock, locks held at exit or by
+//                a returning interrupt, invariants: mutual-exclusion,
+//                leaked-lock, invariant (lock_table.cc).
+//   noise        interrupts, IPIs and stolen time on isolated CPUs:
+//                isolation-noise (noise_oracle.cc).
+// Budgets come from the scenario (rt::OracleBudgets). A verdict ends the
+// execution at once, with a lockdep-style report body and a signature.
+
+#ifndef RTFUZZ_CHECK_ORACLES_H_
+#define RTFUZZ_CHECK_ORACLES_H_
+
+#include <memory>
+
+#include "rtfuzz/check/lock_events.h"
+#include "rtfuzz/rt/observer.h"
+
+namespace rtfuzz::check {
+
+namespace internal {
+class OracleState;
+}  // namespace internal
+
+class Oracles final : public rt::Observer {
+ public:
+  Oracles();
+  ~Oracles() override;
+  Oracles(const Oracles&) = delete;
+  Oracles& operator=(const Oracles&) = delete;
+
+  void OnExecutionStart(const rt::MachineView& view) override;
+  void OnTick(const rt::MachineView& view) override;
+  void OnInterruptExit(const rt::MachineView& view, rt::ContextId id) override;
+  void OnHang(const rt::MachineView& view) override;
+  void OnExecutionEnd(const rt::MachineView& view) override;
+
+ private:
+  std::unique_ptr<internal::OracleState> state_;
+};
+
+}  // namespace rtfuzz::check
+
+#endif  // RTFUZZ_CHECK_ORACLES_H_

@@ -1,0 +1,186 @@
+// framework/src/check/deadlock_oracle.cc
+//
+// Deadlock truth and missed detection. The wait-for graph has an edge from a
+// waiting context to every holder of the lock it waits for (a shared waiter
+// only to exclusive holders), and from an interrupted context to the context
+// directly above it on its CPU (it cannot run until that one returns). A
+// cycle is a real deadlock: AA when one lock is on it, ABBA when more.
+//
+//   missed-AA/ABBA            a context on a cycle still waits past
+//                             budgets.deadlock_ns, or its lock returns
+//                             -ETIMEDOUT, or nothing can run at all;
+//   late-deadlock-detection   -EDEADLK later than late_aa_ns/late_abba_ns
+//                             after the cycle formed;
+//   false-deadlock-report     -EDEADLK with no cycle;
+//   starvation-timeout        -ETIMEDOUT with no cycle in reach.
+
+#include <algorithm>
+#include <string>
+
+#include "oracle_state.h"
+#include "rtfuzz/base/verdict.h"
+
+namespace rtfuzz::check::internal {
+namespace {
+
+Verdict MissedVerdict(int locks) {
+  return locks <= 1 ? Verdict::kMissedAa : Verdict::kMissedAbba;
+}
+
+}  // namespace
+
+rt::ContextId OracleState::InterruptedBy(rt::ContextId id) const {
+  const int cpu = view_.context_cpu(id);
+  const int depth = view_.cpu_depth(cpu);
+  for (int level = 0; level + 1 < depth; ++level) {
+    if (view_.cpu_context(cpu, level) == id) return view_.cpu_context(cpu, level + 1);
+  }
+  return rt::kNoContext;
+}
+
+bool OracleState::FindCycle(rt::ContextId start) {
+  // Depth-first search with an explicit path; contexts are few (tens).
+  const int n = num_contexts();
+  std::vector<int> on_path(static_cast<size_t>(n), -1);  // Index in path, or -1.
+  std::vector<bool> done(static_cast<size_t>(n), false);
+  std::vector<rt::ContextId> path;
+  std::vector<rt::ContextId> cycle;
+  auto successors = [this](rt::ContextId c) {
+    std::vector<rt::ContextId> next;
+    const ContextState& s = contexts_[c];
+    if (s.waiting) {
+      const LockInfo& l = locks_[s.attempt_lock];
+      for (const Holder& h : l.holders) {
+        if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
+        next.push_back(h.context);
+      }
+    }
+    if (const rt::ContextId up = InterruptedBy(c); up != rt::kNoContext) next.push_back(up);
+    return next;
+  };
+  auto visit = [&](auto&& self, rt::ContextId c) -> bool {
+    on_path[c] = static_cast<int>(path.size());
+    path.push_back(c);
+    for (rt::ContextId next : successors(c)) {
+      if (on_path[next] >= 0) {
+        cycle.assign(path.begin() + on_path[next], path.end());
+        return true;
+      }
+      if (!done[next] && self(self, next)) return true;
+    }
+    path.pop_back();
+    on_path[c] = -1;
+    done[c] = true;
+    return false;
+  };
+  if (!visit(visit, start)) return false;
+  // Distinct locks the cycle's waiters wait for: 1 = AA, more = ABBA.
+  std::vector<LockId> locks;
+  for (rt::ContextId c : cycle) {
+    if (contexts_[c].waiting) locks.push_back(contexts_[c].attempt_lock);
+  }
+  std::sort(locks.begin(), locks.end());
+  const int distinct =
+      static_cast<int>(std::unique(locks.begin(), locks.end()) - locks.begin());
+  if (distinct == 0) return false;  // Interrupt edges alone never form a cycle.
+  for (rt::ContextId c : cycle) {
+    ContextState& s = contexts_[c];
+    if (!s.waiting || s.in_cycle) continue;
+    s.in_cycle = true;
+    s.cycle_since = view_.now();
+    s.cycle_locks = distinct;
+    s.cycle = cycle;
+  }
+  return true;
+}
+
+void OracleState::CheckDeadlocks() {
+  const uint64_t budget = view_.scenario().budgets().deadlock_ns;
+  for (int id = 0; id < num_contexts(); ++id) {
+    ContextState& c = contexts_[id];
+    if (!c.waiting) continue;
+    if (!c.in_cycle) FindCycle(static_cast<rt::ContextId>(id));
+    if (!c.in_cycle || view_.now() - c.cycle_since <= budget) continue;
+    const auto me = static_cast<rt::ContextId>(id);
+    view_.Report(MissedVerdict(c.cycle_locks),
+                 view_.context_name(me) + " has waited " +
+                     FormatNs(view_.now() - c.cycle_since) + " in a true deadlock for " +
+                     LockName(c.attempt_lock) + ", undetected (budget " + FormatNs(budget) + ")",
+                 ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site),
+                 LockName(c.attempt_lock) + "@" + c.attempt_site);
+    return;
+  }
+}
+
+void OracleState::OnHang() {
+  for (int id = 0; id < num_contexts(); ++id) {
+    ContextState& c = contexts_[id];
+    if (!c.waiting || (!c.in_cycle && !FindCycle(static_cast<rt::ContextId>(id)))) continue;
+    if (!c.in_cycle) continue;  // Waits behind a cycle; a member reports it.
+    const auto me = static_cast<rt::ContextId>(id);
+    view_.Report(MissedVerdict(c.cycle_locks),
+                 view_.context_name(me) + " waits forever for " + LockName(c.attempt_lock) +
+                     ": a true deadlock, and nothing on the machine can run",
+                 ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site),
+                 LockName(c.attempt_lock) + "@" + c.attempt_site);
+    return;
+  }
+}
+
+void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site) {
+  ContextState& c = contexts_[me];
+  // A cycle may have formed since the wait began, or lie beyond this context
+  // (it waits behind one).
+  const bool cycle_in_reach = c.in_cycle || FindCycle(me);
+  const uint64_t waited = c.waiting ? view_.now() - c.wait_since : 0;
+  const std::string lock_name = LockName(c.attempt_lock);
+  const std::string key = lock_name + "@" + site;
+  if (error == -kEdeadlk) {
+    if (!cycle_in_reach) {
+      view_.Report(Verdict::kFalseDeadlockReport,
+                   view_.context_name(me) + ": " + lock_name +
+                       " returned -EDEADLK with no deadlock (no wait-for cycle)",
+                   HeldLocks({me}) + CpuStates() + Where(site), key);
+      return;
+    }
+    if (!c.in_cycle) return;  // Blocked behind a deadlock and said so: fine.
+    const uint64_t late = view_.now() - c.cycle_since;
+    const auto& b = view_.scenario().budgets();
+    const uint64_t budget = c.cycle_locks <= 1 ? b.late_aa_ns : b.late_abba_ns;
+    if (late > budget) {
+      view_.Report(Verdict::kLateDetection,
+                   view_.context_name(me) + ": " + lock_name + " detected the " +
+                       (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock " + FormatNs(late) +
+                       " after it formed (budget " + FormatNs(budget) + ")",
+                   ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(site), key);
+    }
+    return;
+  }
+  if (error == -kEtimedout) {
+    if (c.in_cycle) {
+      view_.Report(MissedVerdict(c.cycle_locks),
+                   view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
+                       FormatNs(waited) + " in a true " +
+                       (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock",
+                   ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(site), key);
+      return;
+    }
+    // Blocked behind a deadlock of others: that deadlock is the finding.
+    for (int id = 0; id < num_contexts(); ++id) {
+      const ContextState& other = contexts_[id];
+      if (!other.in_cycle) continue;
+      view_.Report(MissedVerdict(other.cycle_locks),
+                   view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
+                       FormatNs(waited) + " behind a true deadlock of " +
+                       view_.context_name(static_cast<rt::ContextId>(id)),
+                   ScenarioTable(other.cycle) + HeldLocks(other.cycle) + Where(site), key);
+      return;
+    }
+    view_.Report(Verdict::kStarvationTimeout,
+                 view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
+                     FormatNs(waited) + " with no deadlock",
+                 HeldLocks({me}) + CpuStates() + Where(site), key);
+  }
+}
+
+}  // namespace rtfuzz::check::internal

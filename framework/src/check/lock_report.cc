@@ -1,0 +1,143 @@
+// framework/src/check/lock_report.cc
+//
+// The bodies of the oracles' reports, lockdep-style: the unsafe locking
+// scenario in CPU columns with interrupt nesting, the locks each context
+// holds or waits for, and what every CPU was doing.
+
+#include <algorithm>
+#include <string>
+
+#include "oracle_state.h"
+
+namespace rtfuzz::check::internal {
+namespace {
+
+constexpr size_t kColumn = 26;
+
+const char* NestMarker(rt::ContextKind kind) {
+  switch (kind) {
+    case rt::ContextKind::kNmi: return "<NMI>";
+    case rt::ContextKind::kHardirq: return "<IRQ>";
+    case rt::ContextKind::kSoftirq: return "<SOFTIRQ>";
+    case rt::ContextKind::kTask: break;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string OracleState::LockName(LockId id) const {
+  if (id < locks_.size() && locks_[id].name != nullptr) return locks_[id].name;
+  return "lock#" + std::to_string(id);
+}
+
+std::string OracleState::Where(const char* site) const {
+  return site != nullptr ? std::string(" site: ") + site + "\n" : std::string();
+}
+
+std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& contexts) const {
+  // The lock events of the involved contexts, in global order, each in its
+  // CPU's column, indented by nesting level, with <NMI>/<IRQ> when an
+  // interrupt context first appears.
+  struct Row {
+    uint64_t seq;
+    rt::ContextId context;
+    LockEvent event;
+  };
+  std::vector<Row> rows;
+  std::vector<int> cpus;
+  for (rt::ContextId c : contexts) {
+    for (const LockEvent& e : contexts_[c].history) rows.push_back({e.seq, c, e});
+    cpus.push_back(view_.context_cpu(c));
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
+  rows.erase(std::unique(rows.begin(), rows.end(),
+                         [](const Row& a, const Row& b) { return a.seq == b.seq; }),
+             rows.end());
+  std::sort(cpus.begin(), cpus.end());
+  cpus.erase(std::unique(cpus.begin(), cpus.end()), cpus.end());
+  auto column = [&cpus](int cpu) {
+    return static_cast<size_t>(std::find(cpus.begin(), cpus.end(), cpu) - cpus.begin());
+  };
+  auto line = [](size_t col, const std::string& text) {
+    std::string out = "  " + std::string(col * kColumn, ' ') + text;
+    return out + "\n";
+  };
+  std::string out = " Possible unsafe locking scenario:\n\n";
+  std::string head = "  ", rule = "  ";
+  for (int cpu : cpus) {
+    std::string h = "CPU" + std::to_string(cpu);
+    std::string r(h.size(), '-');
+    h.resize(kColumn, ' ');
+    r.resize(kColumn, ' ');
+    head += h;
+    rule += r;
+  }
+  while (head.back() == ' ') head.pop_back();
+  while (rule.back() == ' ') rule.pop_back();
+  out += head + "\n" + rule + "\n";
+  std::vector<bool> introduced(static_cast<size_t>(num_contexts()), false);
+  for (const Row& row : rows) {
+    const rt::ContextKind kind = view_.context_kind(row.context);
+    const size_t col = column(view_.context_cpu(row.context));
+    const std::string indent(kind == rt::ContextKind::kTask ? 0 : 2, ' ');
+    if (kind != rt::ContextKind::kTask && !introduced[row.context]) {
+      introduced[row.context] = true;
+      out += line(col, NestMarker(kind));
+    }
+    const std::string name = LockName(row.event.lock);
+    std::string text;
+    switch (row.event.kind) {
+      case LockEvent::kLock: text = "lock(" + name + ");"; break;
+      case LockEvent::kTrylock: text = "trylock(" + name + ");"; break;
+      case LockEvent::kUnlock: text = "unlock(" + name + ");"; break;
+      case LockEvent::kFailed: text = "lock(" + name + ") failed;"; break;
+    }
+    out += line(col, indent + text);
+  }
+  return out + "\n *** DEADLOCK ***\n\n";
+}
+
+std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) const {
+  std::string out = " held locks:\n";
+  std::vector<rt::ContextId> seen;
+  for (rt::ContextId c : contexts) {
+    if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
+    seen.push_back(c);
+    const ContextState& s = contexts_[c];
+    out += "  " + view_.context_name(c) + " (CPU" + std::to_string(view_.context_cpu(c)) + "):";
+    if (s.held.empty()) out += " none";
+    for (size_t i = 0; i < s.held.size(); ++i) {
+      out += (i == 0 ? " " : ", ") + LockName(s.held[i]);
+    }
+    if (s.waiting) {
+      out += "; waits for " + LockName(s.attempt_lock) + " since " + FormatNs(s.wait_since);
+      if (s.attempt_site != nullptr) out += std::string(" at ") + s.attempt_site;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string OracleState::CpuStates() const {
+  std::string out = " CPUs:\n";
+  for (int cpu = 0; cpu < view_.num_cpus(); ++cpu) {
+    out += "  CPU" + std::to_string(cpu) + ":";
+    const int depth = view_.cpu_depth(cpu);
+    bool any = false;
+    for (int level = 0; level < depth; ++level) {
+      const rt::ContextId c = view_.cpu_context(cpu, level);
+      if (c == rt::kNoContext) continue;
+      const ContextState& s = contexts_[c];
+      out += std::string(any ? " <- " : " ") + view_.context_name(c);
+      if (!s.held.empty()) out += " [holds " + LockName(s.held.back()) + "]";
+      if (s.waiting) out += " [waits for " + LockName(s.attempt_lock) + "]";
+      any = true;
+    }
+    if (!any) out += " idle";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace rtfuzz::check::internal

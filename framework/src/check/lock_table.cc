@@ -1,0 +1,142 @@
+// framework/src/check/lock_table.cc
+//
+// Lock events into the oracles' lock table, and the safety oracle:
+// mutual-exclusion (an exclusive holder beside any other, or a shared holder
+// beside an exclusive one), leaked-lock (a lock held when its interrupt
+// context returns, or at the end of the execution), invariant.
+
+#include <string>
+
+#include "oracle_state.h"
+#include "rtfuzz/base/verdict.h"
+
+namespace rtfuzz::check::internal {
+
+LockInfo& OracleState::lock(LockId id) {
+  if (id >= locks_.size()) locks_.resize(id + 1);
+  return locks_[id];
+}
+
+void OracleState::Record(rt::ContextId id, LockEvent::Kind kind, LockId lock) {
+  std::vector<LockEvent>& h = contexts_[id].history;
+  if (h.size() == kHistory) h.erase(h.begin());
+  h.push_back(LockEvent{seq_++, kind, lock});
+}
+
+void OracleState::OnAcquire(LockId id, const char* name, LockMode mode, bool trylock,
+                            const char* site) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  LockInfo& l = lock(id);
+  if (l.name == nullptr) l.name = name;
+  ContextState& c = contexts_[me];
+  c.attempting = true;
+  c.attempt_lock = id;
+  c.attempt_mode = mode;
+  c.attempt_trylock = trylock;
+  c.attempt_site = site;
+  Record(me, trylock ? LockEvent::kTrylock : LockEvent::kLock, id);
+}
+
+void OracleState::OnContended(LockId id, const char* site) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  ContextState& c = contexts_[me];
+  if (!c.attempting || c.attempt_lock != id) {
+    c.attempting = true;  // A lock that does not announce its attempts.
+    c.attempt_lock = id;
+    c.attempt_mode = LockMode::kExclusive;
+    c.attempt_trylock = false;
+    c.attempt_site = site;
+    Record(me, LockEvent::kLock, id);
+  }
+  c.waiting = true;
+  c.wait_since = view_.now();
+  c.in_cycle = false;
+  c.inverted = false;
+  FindCycle(me);
+}
+
+void OracleState::OnAcquired(LockId id, const char* site) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  ContextState& c = contexts_[me];
+  const LockMode mode =
+      c.attempting && c.attempt_lock == id ? c.attempt_mode : LockMode::kExclusive;
+  LockInfo& l = lock(id);
+  for (const Holder& h : l.holders) {
+    if (mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
+    const std::string message =
+        view_.context_name(me) + " acquired " + LockName(id) +
+        (mode == LockMode::kShared ? " (shared)" : " (exclusive)") + " while " +
+        view_.context_name(h.context) + " holds it" +
+        (h.mode == LockMode::kShared ? " (shared)" : " (exclusive)") + " since " +
+        FormatNs(h.since);
+    const std::vector<rt::ContextId> involved = {h.context, me};
+    view_.Report(Verdict::kMutualExclusion, message,
+                 ScenarioTable(involved) + HeldLocks(involved) + Where(site),
+                 LockName(id) + "@" + site);
+    return;  // Only reached on the runner, which never acquires.
+  }
+  l.holders.push_back(Holder{me, mode, site, view_.now()});
+  c.held.push_back(id);
+  c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+  if (l.name == nullptr) l.name = "lock";
+}
+
+void OracleState::OnFailed(LockId id, int error, const char* site) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  Record(me, LockEvent::kFailed, id);
+  if (error != -kEbusy) OnDeadlockResult(me, error, site);
+  ContextState& c = contexts_[me];
+  c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+}
+
+void OracleState::OnRelease(LockId id, const char* /*site*/) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  LockInfo& l = lock(id);
+  size_t at = l.holders.size();
+  for (size_t i = 0; i < l.holders.size(); ++i) {
+    if (l.holders[i].context == me) at = i;
+  }
+  // Released by another context than the one that took it (a lock handed
+  // over, or an owner-less release): drop the only holder.
+  if (at == l.holders.size() && l.holders.size() == 1) at = 0;
+  if (at < l.holders.size()) {
+    std::vector<LockId>& held = contexts_[l.holders[at].context].held;
+    for (size_t i = held.size(); i-- > 0;) {
+      if (held[i] == id) {
+        held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+    l.holders.erase(l.holders.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  Record(me, LockEvent::kUnlock, id);
+}
+
+void OracleState::OnInvariant(bool holds, const char* what, const char* site) {
+  if (holds) return;
+  view_.Report(Verdict::kInvariant, std::string("invariant broken: ") + what,
+               CpuStates() + Where(site), std::string(what) + "@" + site);
+}
+
+void OracleState::CheckLeaks(rt::ContextId exiting) {
+  for (int id = 0; id < num_contexts(); ++id) {
+    if (exiting != rt::kNoContext && id != exiting) continue;
+    const ContextState& c = contexts_[id];
+    if (c.held.empty()) continue;
+    const auto ctx = static_cast<rt::ContextId>(id);
+    const std::string message =
+        view_.context_name(ctx) +
+        (exiting != rt::kNoContext ? " returned holding " : " still holds at exit ") +
+        LockName(c.held.back());
+    view_.Report(Verdict::kLeakedLock, message, HeldLocks({ctx}),
+                 view_.context_name(ctx) + ":" + LockName(c.held.back()));
+    return;
+  }
+}
+
+}  // namespace rtfuzz::check::internal

@@ -1,0 +1,36 @@
+// framework/src/check/noise_oracle.cc
+//
+// Isolation noise: on each CPU the scenario isolates, the interrupts, IPIs
+// and time stolen by interrupt contexts so far, against the isolated_*
+// budgets: isolation-noise with the counts.
+
+#include <string>
+
+#include "oracle_state.h"
+#include "rtfuzz/base/verdict.h"
+
+namespace rtfuzz::check::internal {
+
+void OracleState::CheckNoise() {
+  const rt::Scenario& s = view_.scenario();
+  const rt::OracleBudgets& b = s.budgets();
+  for (int cpu = 0; cpu < view_.num_cpus(); ++cpu) {
+    if ((s.isolated_cpus() & rt::Cpu(cpu)) == 0) continue;
+    const rt::CpuNoise n = view_.cpu_noise(cpu);
+    if (n.interrupts <= b.isolated_interrupts && n.ipis <= b.isolated_ipis &&
+        n.stolen_ns <= b.isolated_stolen_ns) {
+      continue;
+    }
+    view_.Report(Verdict::kIsolationNoise,
+                 "isolated CPU" + std::to_string(cpu) + " was disturbed: " +
+                     std::to_string(n.interrupts) + " interrupts (budget " +
+                     std::to_string(b.isolated_interrupts) + "), " + std::to_string(n.ipis) +
+                     " IPIs (budget " + std::to_string(b.isolated_ipis) + "), " +
+                     FormatNs(n.stolen_ns) + " stolen (budget " +
+                     FormatNs(b.isolated_stolen_ns) + ")",
+                 CpuStates(), "cpu" + std::to_string(cpu));
+    return;
+  }
+}
+
+}  // namespace rtfuzz::check::internal

@@ -1,0 +1,124 @@
+// framework/src/check/oracle_state.h
+//
+// OracleState: what the oracles know about one execution — every lock's
+// holders, every context's held locks, wait and recent lock history — and the
+// per-oracle state. Each oracle's rules live in its own file; this header is
+// the shared data. Internal to rtfuzz::check.
+
+#ifndef RTFUZZ_SRC_CHECK_ORACLE_STATE_H_
+#define RTFUZZ_SRC_CHECK_ORACLE_STATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rtfuzz/check/lock_events.h"
+#include "rtfuzz/rt/observer.h"
+
+namespace rtfuzz::check::internal {
+
+struct Holder {
+  rt::ContextId context;
+  LockMode mode;
+  const char* site;
+  uint64_t since;
+};
+
+struct LockInfo {
+  const char* name = nullptr;  // Null until the lock is first seen.
+  std::vector<Holder> holders;
+};
+
+// One lock event of a context, for the report's scenario table.
+struct LockEvent {
+  uint64_t seq;  // Global order.
+  enum Kind : uint8_t { kLock, kTrylock, kUnlock, kFailed } kind;
+  LockId lock;
+};
+
+struct ContextState {
+  std::vector<LockId> held;  // In acquisition order.
+  // The attempt in progress (between LockAcquire and its end).
+  bool attempting = false;
+  LockId attempt_lock = 0;
+  LockMode attempt_mode = LockMode::kExclusive;
+  bool attempt_trylock = false;
+  const char* attempt_site = nullptr;
+  // Waiting (LockContended .. end of the attempt).
+  bool waiting = false;
+  uint64_t wait_since = 0;
+  // The wait is part of a true deadlock since cycle_since (cycle_locks
+  // distinct locks on the cycle: 1 = AA, more = ABBA).
+  bool in_cycle = false;
+  uint64_t cycle_since = 0;
+  int cycle_locks = 0;
+  std::vector<rt::ContextId> cycle;  // The cycle, from this context.
+  // Priority inversion seen continuously since, for a waiting task.
+  bool inverted = false;
+  uint64_t inverted_since = 0;
+  std::vector<LockEvent> history;  // The last kHistory lock events.
+};
+
+class OracleState {
+ public:
+  static constexpr size_t kHistory = 8;
+
+  void Start(const rt::MachineView& view);
+  const rt::MachineView& view() const { return view_; }
+  bool active() const;  // This execution is the one running now.
+
+  // lock_table.cc: lock events and the safety oracle.
+  void OnAcquire(LockId lock, const char* name, LockMode mode, bool trylock, const char* site);
+  void OnContended(LockId lock, const char* site);
+  void OnAcquired(LockId lock, const char* site);
+  void OnFailed(LockId lock, int error, const char* site);
+  void OnRelease(LockId lock, const char* site);
+  void OnInvariant(bool holds, const char* what, const char* site);
+  void CheckLeaks(rt::ContextId exiting);  // kNoContext: every context (end).
+
+  // deadlock_oracle.cc
+  // Finds a wait-for cycle through `start`; marks every waiter on it.
+  bool FindCycle(rt::ContextId start);
+  void CheckDeadlocks();  // Ticks: missed detection past the budget.
+  void OnHang();
+  void OnDeadlockResult(rt::ContextId context, int error, const char* site);
+
+  // inversion_oracle.cc, stall_oracle.cc, noise_oracle.cc
+  void CheckInversion();
+  void CheckStall();
+  void CheckNoise();
+
+  // lock_report.cc: report bodies.
+  std::string LockName(LockId lock) const;
+  std::string ScenarioTable(const std::vector<rt::ContextId>& contexts) const;
+  std::string HeldLocks(const std::vector<rt::ContextId>& contexts) const;
+  std::string CpuStates() const;
+  std::string Where(const char* site) const;
+
+  ContextState& context(rt::ContextId id) { return contexts_[id]; }
+  const ContextState& context(rt::ContextId id) const { return contexts_[id]; }
+  LockInfo& lock(LockId id);
+  int num_contexts() const { return static_cast<int>(contexts_.size()); }
+  rt::ContextId current() const { return view_.current_context(); }
+  // The context a context waits for because it interrupted it (the one
+  // directly above it on its CPU), or kNoContext.
+  rt::ContextId InterruptedBy(rt::ContextId id) const;
+  void Record(rt::ContextId id, LockEvent::Kind kind, LockId lock);
+
+ private:
+  rt::MachineView view_{nullptr};
+  uint64_t serial_ = 0;
+  uint64_t seq_ = 0;
+  std::vector<LockInfo> locks_;
+  std::vector<ContextState> contexts_;
+};
+
+// The state of the running execution, or null when no Oracles observe it.
+OracleState* ActiveState();
+void SetActiveState(OracleState* state);
+
+std::string FormatNs(uint64_t ns);
+
+}  // namespace rtfuzz::check::internal
+
+#endif  // RTFUZZ_SRC_CHECK_ORACLE_STATE_H_

@@ -1,0 +1,78 @@
+// framework/src/check/oracles.cc
+//
+// Oracles: the rt::Observer that runs every oracle, and the one state the
+// lock events of the running execution go to.
+
+#include "rtfuzz/check/oracles.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "oracle_state.h"
+
+namespace rtfuzz::check {
+namespace internal {
+namespace {
+
+thread_local OracleState* g_active = nullptr;
+
+}  // namespace
+
+OracleState* ActiveState() {
+  return g_active != nullptr && g_active->active() ? g_active : nullptr;
+}
+void SetActiveState(OracleState* state) { g_active = state; }
+
+std::string FormatNs(uint64_t ns) {
+  char buf[32];
+  if (ns >= 1'000'000) {
+    std::snprintf(buf, sizeof(buf), "%.3f ms", static_cast<double>(ns) / 1e6);
+  } else if (ns >= 1000) {
+    std::snprintf(buf, sizeof(buf), "%.3f us", static_cast<double>(ns) / 1e3);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%" PRIu64 " ns", ns);
+  }
+  return buf;
+}
+
+void OracleState::Start(const rt::MachineView& view) {
+  view_ = view;
+  serial_ = view.execution_serial();
+  seq_ = 0;
+  for (LockInfo& l : locks_) l = LockInfo{};
+  contexts_.assign(static_cast<size_t>(view.num_contexts()), ContextState{});
+}
+
+bool OracleState::active() const { return view_.execution_serial() == serial_; }
+
+}  // namespace internal
+
+Oracles::Oracles() : state_(std::make_unique<internal::OracleState>()) {}
+Oracles::~Oracles() {
+  if (internal::g_active == state_.get()) internal::SetActiveState(nullptr);
+}
+
+void Oracles::OnExecutionStart(const rt::MachineView& view) {
+  state_->Start(view);
+  internal::SetActiveState(state_.get());
+}
+
+void Oracles::OnTick(const rt::MachineView&) {
+  state_->CheckDeadlocks();
+  state_->CheckInversion();
+  state_->CheckStall();
+  state_->CheckNoise();
+}
+
+void Oracles::OnInterruptExit(const rt::MachineView&, rt::ContextId id) {
+  state_->CheckLeaks(id);
+}
+
+void Oracles::OnHang(const rt::MachineView&) { state_->OnHang(); }
+
+void Oracles::OnExecutionEnd(const rt::MachineView&) {
+  state_->CheckNoise();
+  state_->CheckLeaks(rt::kNoContext);
+}
+
+}  // namespace rtfuzz::check
