@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "command.h"
+#include "rtfuzz/check/oracles.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/byte_source.h"
@@ -121,6 +122,8 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   options.max_steps = f.max_steps;
   options.max_slice = static_cast<uint32_t>(f.max_slice);
   rt::Machine machine(options);
+  check::Oracles oracles;  // Every scenario gets every oracle.
+  machine.AddObserver(&oracles);
   rt::ExecutionResult result;
   Totals totals;
   std::string first_report;

@@ -35,9 +35,13 @@ struct TasLock {
   int locked = 0;
 };
 
+// On success the acquisition is announced in the same step as the cmpxchg.
 bool TryTas(TasLock& l) {
   const bool won = l.locked == 0;
-  if (won) l.locked = 1;
+  if (won) {
+    l.locked = 1;
+    LockAcquired(l.id, kSite);
+  }
   rt::Point(Op::kRmw, l.id, static_cast<uint64_t>(l.locked),
             rt::kPointAtomic | (won ? uint32_t{rt::kPointWrite} : 0u));
   return won;
@@ -48,10 +52,7 @@ bool TryTas(TasLock& l) {
 // context (a detector that looks late).
 int TasLockWait(TasLock& l, uint64_t timeout_ns = 0) {
   LockAcquire(l.id, l.name, LockMode::kExclusive, false, kSite);
-  if (TryTas(l)) {
-    LockAcquired(l.id, kSite);
-    return 0;
-  }
+  if (TryTas(l)) return 0;
   LockContended(l.id, kSite);
   const uint64_t start = rt::Now();
   while (!TryTas(l)) {
@@ -61,16 +62,12 @@ int TasLockWait(TasLock& l, uint64_t timeout_ns = 0) {
       return -kEtimedout;
     }
   }
-  LockAcquired(l.id, kSite);
   return 0;
 }
 
 bool TasTrylock(TasLock& l) {
   LockAcquire(l.id, l.name, LockMode::kExclusive, true, kSite);
-  if (TryTas(l)) {
-    LockAcquired(l.id, kSite);
-    return true;
-  }
+  if (TryTas(l)) return true;
   LockFailed(l.id, -kEbusy, kSite);
   return false;
 }
@@ -285,8 +282,8 @@ void SleepLockLock(SleepLock& l) {
     l.waiter = -1;
   }
   l.owner = me;
-  rt::Point(Op::kWrite, l.id, static_cast<uint64_t>(me), rt::kPointWrite);
   LockAcquired(l.id, kSite);
+  rt::Point(Op::kWrite, l.id, static_cast<uint64_t>(me), rt::kPointWrite);
 }
 
 void SleepLockUnlock(SleepLock& l) {
@@ -413,8 +410,8 @@ TEST_F(OraclesTest, ANonAtomicTestAndSetIsCaughtAndTheAtomicOneIsClean) {
       rt::Spin(l.id);
     }
     l.locked = 1;  // Check, then set: not atomic.
-    rt::Point(Op::kWrite, l.id, 1, rt::kPointWrite);
     LockAcquired(l.id, kSite);
+    rt::Point(Op::kWrite, l.id, 1, rt::kPointWrite);
   };
   auto racy_unlock = [&l] {
     LockRelease(l.id, kSite);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "rtfuzz/check/lock_events.h"
 #include "rtfuzz/rt/context.h"
 
 namespace rtfuzz::rt {
@@ -25,29 +26,53 @@ struct DemoState {
   MarkId progress = 0;
 };
 
-bool TryLock(DemoState& s) {
+constexpr const char* kSite = "demo_scenario.cc";
+
+// One test-and-set attempt. On success the oracles learn it in the same step
+// as the cmpxchg (before its point), so their idea of the owner never lags
+// the lock word: an NMI landing right after the cmpxchg sees the real owner.
+bool TryLockOnce(DemoState& s) {
   const uint32_t seen = s.locked;
   Point(Op::kRead, kLockObject, seen, kPointRead);
   if (seen != 0) return false;
   // cmpxchg(0 -> 1): one atomic step; it cannot be split by an interrupt.
   const bool won = s.locked == 0;
-  if (won) s.locked = 1;
+  if (won) {
+    s.locked = 1;
+    check::LockAcquired(kLockObject, kSite);
+  }
   Point(Op::kRmw, kLockObject, s.locked,
         kPointAtomic | kPointLockOp | (won ? uint32_t{kPointWrite} : 0u));
   return won;
 }
 
+// The lock announces itself to the oracles as kernel locks do to lockdep:
+// attempt, wait, success or failure, release.
+bool TryLock(DemoState& s) {
+  check::LockAcquire(kLockObject, "demo_lock", check::LockMode::kExclusive, true, kSite);
+  if (TryLockOnce(s)) return true;
+  check::LockFailed(kLockObject, -check::kEbusy, kSite);
+  return false;
+}
+
 // Spins until the lock is free and taken, or 250 ms of virtual time pass.
 bool LockWithTimeout(DemoState& s) {
+  check::LockAcquire(kLockObject, "demo_lock", check::LockMode::kExclusive, false, kSite);
+  if (TryLockOnce(s)) return true;
+  check::LockContended(kLockObject, kSite);
   const uint64_t deadline = Now() + kLockTimeoutNs;
-  while (!TryLock(s)) {
+  while (!TryLockOnce(s)) {
     Spin(kLockObject);
-    if (Now() > deadline) return false;
+    if (Now() > deadline) {
+      check::LockFailed(kLockObject, -check::kEtimedout, kSite);
+      return false;
+    }
   }
   return true;
 }
 
 void Unlock(DemoState& s) {
+  check::LockRelease(kLockObject, kSite);  // Before the store, as lockdep.
   s.locked = 0;
   Point(Op::kWrite, kLockObject, 0, kPointWrite | kPointLockOp);
 }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "rtfuzz/check/oracles.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/sched/byte_source.h"
 
@@ -14,7 +15,13 @@ namespace rtfuzz::fuzz {
 
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
                                         size_t size) {
-  static rt::Machine* machine = new rt::Machine();  // Lives as long as the process.
+  // Both live as long as the process; every input gets every oracle.
+  static check::Oracles* oracles = new check::Oracles();
+  static rt::Machine* machine = [] {
+    auto* m = new rt::Machine();
+    m->AddObserver(oracles);
+    return m;
+  }();
   static rt::ExecutionResult result;
   static uint64_t index = 0;
   sched::ByteSource source(data, size);

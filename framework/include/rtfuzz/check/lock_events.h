@@ -13,6 +13,14 @@
 // attached, updates the oracles, which may end the execution with a verdict
 // (mutual-exclusion, a deadlock verdict, ...) from inside the call.
 //
+// Place them so that ownership in the oracles never lags the lock word:
+// call LockAcquired in the same step as the atomic that takes the lock
+// (after its memory effect, before its rt::Point), and LockRelease before
+// the store that releases it. Annotations are not scheduling points, so
+// nothing can run in between. (lockdep itself calls lock_acquired a few
+// instructions late; an oracle that did the same would misjudge the very
+// NMI windows rtfuzz exists to explore.)
+//
 // Call them from a running context only. `lock` ids are small integers,
 // stable within an execution (kapi assigns them in order of first use);
 // `name` and `site` must be string literals or otherwise outlive the run.

@@ -10,7 +10,11 @@
 //   "demo-aa"  The NMI spins on the lock. When it lands while the task it
 //              interrupted holds the lock, it waits for a context that cannot
 //              run until it returns: an AA deadlock that the lock only ends by
-//              its 250 ms timeout. The scenario reports that as a failure.
+//              its 250 ms timeout. With rtfuzz/check's oracles attached that
+//              is "missed-AA"; without them the scenario's own check says
+//              "failure".
+// The lock reports its events (rtfuzz/check/lock_events.h), so the oracles
+// see who holds and who waits.
 
 #ifndef RTFUZZ_DEMO_DEMO_SCENARIO_H_
 #define RTFUZZ_DEMO_DEMO_SCENARIO_H_

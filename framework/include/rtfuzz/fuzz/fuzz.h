@@ -21,7 +21,8 @@
 
 namespace rtfuzz::fuzz {
 
-// Runs one execution. On a verdict other than pass it prints the report on
+// Runs one execution, with every oracle of rtfuzz/check attached. On a
+// verdict other than pass it prints the report on
 // stderr and calls abort(), so libFuzzer saves the input as crash-<sha1>.
 // Returns the result otherwise. The machine (and its stack pool) is reused
 // across calls.
