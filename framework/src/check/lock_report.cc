@@ -35,7 +35,8 @@ std::string OracleState::Where(const char* site) const {
   return site != nullptr ? std::string(" site: ") + site + "\n" : std::string();
 }
 
-std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& contexts) const {
+std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& contexts,
+                                       const char* footer, size_t per_context) const {
   // The lock events of the involved contexts, in global order, each in its
   // CPU's column, indented by nesting level, with <NMI>/<IRQ> when an
   // interrupt context first appears.
@@ -47,7 +48,9 @@ std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& context
   std::vector<Row> rows;
   std::vector<int> cpus;
   for (rt::ContextId c : contexts) {
-    for (const LockEvent& e : contexts_[c].history) rows.push_back({e.seq, c, e});
+    const std::vector<LockEvent>& h = contexts_[c].history;
+    const size_t first = h.size() > per_context ? h.size() - per_context : 0;
+    for (size_t i = first; i < h.size(); ++i) rows.push_back({h[i].seq, c, h[i]});
     cpus.push_back(view_.context_cpu(c));
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seq < b.seq; });
@@ -95,7 +98,7 @@ std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& context
     }
     out += line(col, indent + text);
   }
-  return out + "\n *** DEADLOCK ***\n\n";
+  return out + "\n " + footer + "\n\n";
 }
 
 std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) const {

@@ -74,7 +74,8 @@ void OracleState::OnAcquired(LockId id, const char* site) {
         FormatNs(h.since);
     const std::vector<rt::ContextId> involved = {h.context, me};
     view_.Report(Verdict::kMutualExclusion, message,
-                 ScenarioTable(involved) + HeldLocks(involved) + Where(site),
+                 ScenarioTable(involved, "*** TWO HOLDERS ***", 2) + HeldLocks(involved) +
+                     Where(site),
                  LockName(id) + "@" + site);
     return;  // Only reached on the runner, which never acquires.
   }

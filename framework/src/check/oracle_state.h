@@ -90,7 +90,11 @@ class OracleState {
 
   // lock_report.cc: report bodies.
   std::string LockName(LockId lock) const;
-  std::string ScenarioTable(const std::vector<rt::ContextId>& contexts) const;
+  // The last `per_context` lock events of each context, in CPU columns, then
+  // `footer` (e.g. "*** DEADLOCK ***").
+  std::string ScenarioTable(const std::vector<rt::ContextId>& contexts,
+                            const char* footer = "*** DEADLOCK ***",
+                            size_t per_context = 4) const;
   std::string HeldLocks(const std::vector<rt::ContextId>& contexts) const;
   std::string CpuStates() const;
   std::string Where(const char* site) const;

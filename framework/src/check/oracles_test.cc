@@ -7,10 +7,13 @@
 
 #include "rtfuzz/check/oracles.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/rt/context.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/byte_source.h"
@@ -78,6 +81,21 @@ void TasUnlock(TasLock& l) {
   rt::Point(Op::kWrite, l.id, 0, rt::kPointWrite);
 }
 
+// When RTFUZZ_ORACLE_GALLERY names a directory, the finding is also written
+// there as <name>.txt; ci/oracle-gallery.sh turns those into docs/oracles.md,
+// so every report in the docs is one these tests produce and check.
+void Gallery(const std::string& name, const rt::Machine& machine, const Scenario& scenario,
+             const ExecutionResult& result) {
+  const char* dir = std::getenv("RTFUZZ_ORACLE_GALLERY");
+  if (dir == nullptr) return;
+  report::ReportOptions options;
+  options.max_records = 10;
+  options.reproduce = std::string("ctest --preset dev -R ") +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::ofstream(std::string(dir) + "/" + name + ".txt")
+      << report::FormatExecutionReport(scenario, machine, result, options);
+}
+
 class OraclesTest : public ::testing::Test {
  protected:
   ExecutionResult Run(const Scenario& s, const uint8_t* bytes = nullptr, size_t size = 0) {
@@ -128,6 +146,7 @@ TEST_F(OraclesTest, NmiRelockingItsCpusLockIsMissedAaAndTrylockIsClean) {
       << r.details;
   EXPECT_NE(r.details.find("task:low (CPU0): A"), std::string::npos) << r.details;
   EXPECT_EQ(r.signature, "missed-AA|nmi-relock|A@oracles_test.cc");
+  Gallery("missed-AA", machine_, bad, r);
 
   Scenario good = MakeNmiRelock(a, /*trylock=*/true);
   ExecutionResult ok = Run(good);
@@ -176,6 +195,7 @@ TEST_F(OraclesTest, AbbaOnTwoCpusIsACycleAndTheSameOrderIsClean) {
     if (r.ok()) continue;
     ++found;
     ASSERT_EQ(r.verdict, Verdict::kMissedAbba) << r.message << r.details;
+    if (found == 1) Gallery("missed-ABBA", machine_, abba, r);
     EXPECT_NE(r.details.find("CPU0"), std::string::npos);
     EXPECT_NE(r.details.find("CPU1"), std::string::npos);
     ExecutionResult clean = machine_.Run(abab, random, i);
@@ -211,6 +231,7 @@ TEST_F(OraclesTest, DetectionAfterTheBudgetIsLateAndImmediateDetectionIsClean) {
   ExecutionResult r = Run(late);
   EXPECT_EQ(r.verdict, Verdict::kLateDetection) << r.message;
   EXPECT_NE(r.message.find("detected the AA deadlock 1."), std::string::npos) << r.message;
+  Gallery("late-deadlock-detection", machine_, late, r);
   Scenario prompt = MakeDetectingNmi(a, 0);
   EXPECT_TRUE(Run(prompt).ok());
 }
@@ -231,6 +252,7 @@ TEST_F(OraclesTest, DeadlockErrorWithoutACycleIsAFalseReport) {
              }});
   ExecutionResult r = Run(s);
   EXPECT_EQ(r.verdict, Verdict::kFalseDeadlockReport) << r.message;
+  Gallery("false-deadlock-report", machine_, s, r);
 }
 
 TEST_F(OraclesTest, TimeoutWithoutDeadlockIsStarvationAndALongerTimeoutIsClean) {
@@ -252,6 +274,7 @@ TEST_F(OraclesTest, TimeoutWithoutDeadlockIsStarvationAndALongerTimeoutIsClean) 
   Scenario starved = make(1'000'000);
   ExecutionResult r = Run(starved);
   EXPECT_EQ(r.verdict, Verdict::kStarvationTimeout) << r.message;
+  Gallery("starvation-timeout", machine_, starved, r);
   Scenario patient = make(50'000'000);
   EXPECT_TRUE(Run(patient).ok());
 }
@@ -327,6 +350,7 @@ TEST_F(OraclesTest, MediumTaskKeepingAnUnboostedHolderOffItsCpuIsPriorityInversi
   EXPECT_NE(r.message.find("held by task:low (prio 89), which task:medium (prio 49) keeps off CPU0"),
             std::string::npos)
       << r.message;
+  Gallery("priority-inversion", machine_, s, r);
 
   SleepLock pi{1, "L", /*pi=*/true};
   Scenario boosted = MakeInversion(pi);
@@ -350,6 +374,7 @@ TEST_F(OraclesTest, NoProgressHungTaskAndIrqRecursionAreStalls) {
   EXPECT_EQ(r.verdict, Verdict::kStall) << r.message;
   EXPECT_NE(r.message.find("no progress mark for 1."), std::string::npos) << r.message;
   EXPECT_NE(r.details.find("CPU0: task:t"), std::string::npos) << r.details;
+  Gallery("stall-no-progress", machine_, quiet, r);
 
   Scenario busy("progress", 1);
   const rt::MarkId busy_mark = busy.AddMark("work");
@@ -376,6 +401,7 @@ TEST_F(OraclesTest, NoProgressHungTaskAndIrqRecursionAreStalls) {
   EXPECT_EQ(h.verdict, Verdict::kStall) << h.message;
   EXPECT_NE(h.message.find("hung task: task:sleeper has not run for"), std::string::npos)
       << h.message;
+  Gallery("stall-hung-task", machine_, hung, h);
   hung.budgets().hung_task_ns = 20'000'000;
   EXPECT_TRUE(Run(hung).ok());
 
@@ -390,6 +416,7 @@ TEST_F(OraclesTest, NoProgressHungTaskAndIrqRecursionAreStalls) {
   ExecutionResult st = Run(storm, period_one, sizeof(period_one));
   EXPECT_EQ(st.verdict, Verdict::kStall) << st.message;
   EXPECT_NE(st.message.find("interrupt recursion on CPU0"), std::string::npos) << st.message;
+  Gallery("stall-irq-recursion", machine_, storm, st);
   EXPECT_TRUE(Run(storm).ok());  // No decision bytes: the NMI is not armed.
 }
 
@@ -438,6 +465,7 @@ TEST_F(OraclesTest, ANonAtomicTestAndSetIsCaughtAndTheAtomicOneIsClean) {
     ++found;
     EXPECT_EQ(r.verdict, Verdict::kMutualExclusion) << r.message;
     EXPECT_NE(r.message.find("acquired R (exclusive) while"), std::string::npos) << r.message;
+    Gallery("mutual-exclusion", machine_, s, r);
   }
   EXPECT_EQ(found, 1);
 
@@ -477,6 +505,7 @@ TEST_F(OraclesTest, LocksHeldAtExitOrByAReturningInterruptLeak) {
   ExecutionResult ri = Run(irq);
   EXPECT_EQ(ri.verdict, Verdict::kLeakedLock) << ri.message;
   EXPECT_EQ(ri.message, "hardirq:dev@0 returned holding A");
+  Gallery("leaked-lock", machine_, irq, ri);
 
   Scenario balanced("balanced", 1);
   balanced.OnReset([&a] { a.locked = 0; });
@@ -499,6 +528,7 @@ TEST_F(OraclesTest, ABrokenInvariantIsAVerdict) {
   ExecutionResult r = Run(s);
   EXPECT_EQ(r.verdict, Verdict::kInvariant);
   EXPECT_EQ(r.message, "invariant broken: at most one item");
+  Gallery("invariant", machine_, s, r);
 }
 
 // --- Isolation noise ---
@@ -522,6 +552,7 @@ TEST_F(OraclesTest, IpisToAnIsolatedCpuAreNoise) {
   // Seen at the first look after the raise: the IPI is noise before it lands.
   EXPECT_NE(r.message.find("isolated CPU1 was disturbed: "), std::string::npos) << r.message;
   EXPECT_NE(r.message.find(" 1 IPIs (budget 0)"), std::string::npos) << r.message;
+  Gallery("isolation-noise", machine_, isolated, r);
   Scenario shared = make(false);
   EXPECT_TRUE(Run(shared).ok());
   isolated.budgets().isolated_interrupts = 3;
