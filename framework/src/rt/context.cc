@@ -157,6 +157,7 @@ void Annotate(Op op, uint32_t object, uint64_t value) { M().Annotate(op, object,
 uint64_t Now() { return M().Now(); }
 TaskId CurrentTask() { return M().CurrentTaskOrDie("current task").id; }
 void SetCurrentStateBlocked() { M().SetCurrentStateBlocked(); }
+void SetCurrentStateRunning() { M().SetCurrentStateRunning(); }
 void Schedule() { M().Schedule(); }
 bool Wake(TaskId task) { return M().Wake(task); }
 void SleepFor(uint64_t ns) { M().SleepFor(ns); }

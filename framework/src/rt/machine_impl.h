@@ -58,6 +58,7 @@ class MachineImpl {
   uint64_t Now();
   Task& CurrentTaskOrDie(const char* what);
   void SetCurrentStateBlocked();
+  void SetCurrentStateRunning();
   void Schedule();
   bool Wake(TaskId task);
   void SleepFor(uint64_t ns);

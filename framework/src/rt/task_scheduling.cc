@@ -172,6 +172,13 @@ void MachineImpl::SetCurrentStateBlocked() {
   Point(Op::kSetState, task.id, 1, 0);
 }
 
+void MachineImpl::SetCurrentStateRunning() {
+  Task& task = CurrentTaskOrDie("__set_current_state()");
+  // A wakeup may have set it running already; either way it runs on.
+  if (task.state == RunState::kBlocked) task.state = RunState::kRunning;
+  Point(Op::kSetState, task.id, 0, 0);
+}
+
 void MachineImpl::BlockCurrent(Op op, uint32_t object, uint64_t value) {
   Task& task = *current_->task;
   Account(op, object, value, 0);

@@ -65,6 +65,9 @@ TaskId CurrentTask();  // Incorrect usage outside task context.
 // set_current_state(TASK_UNINTERRUPTIBLE): the next Schedule() blocks unless
 // a Wake() comes first. A point.
 void SetCurrentStateBlocked();
+// __set_current_state(TASK_RUNNING): cancels SetCurrentStateBlocked() when
+// the task decides not to sleep after all (finish_wait()). A point.
+void SetCurrentStateRunning();
 // schedule(): blocks if the state is still blocked, else a plain point. Only
 // in task context with preemption and interrupts enabled: anything else is
 // the verdict sleep-in-atomic.
