@@ -111,16 +111,18 @@ class OraclesTest : public ::testing::Test {
 
 // "low" holds A; an NMI on its CPU takes A: spinning forever (no detection)
 // or with trylock (the correct counterpart).
+// The scenario's only interrupt handler: HandlerId 0 (AddInterrupt order).
+constexpr rt::HandlerId kFirstHandler = 0;
+
 Scenario MakeNmiRelock(TasLock& a, bool trylock, uint64_t timeout_ns = 0) {
   Scenario s("nmi-relock", 1);
   s.OnReset([&a] { a.locked = 0; });
-  rt::HandlerId nmi = 0;
-  s.AddTask({.name = "low", .body = [&a, &nmi] {
+  s.AddTask({.name = "low", .body = [&a] {
                TasLockWait(a);
-               rt::RaiseInterrupt(nmi, 0);  // The NMI lands inside the section.
+               rt::RaiseInterrupt(kFirstHandler, 0);  // Lands inside the section.
                TasUnlock(a);
              }});
-  nmi = s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi,
+  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi,
                         .handler = [&a, trylock, timeout_ns] {
                           if (trylock) {
                             if (TasTrylock(a)) TasUnlock(a);
@@ -208,13 +210,12 @@ TEST_F(OraclesTest, AbbaOnTwoCpusIsACycleAndTheSameOrderIsClean) {
 Scenario MakeDetectingNmi(TasLock& a, uint64_t delay_ns) {
   Scenario s("detecting", 1);
   s.OnReset([&a] { a.locked = 0; });
-  rt::HandlerId nmi = 0;
-  s.AddTask({.name = "low", .body = [&a, &nmi] {
+  s.AddTask({.name = "low", .body = [&a] {
                TasLockWait(a);
-               rt::RaiseInterrupt(nmi, 0);
+               rt::RaiseInterrupt(kFirstHandler, 0);
                TasUnlock(a);
              }});
-  nmi = s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi,
+  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi,
                         .handler = [&a, delay_ns] {
                           LockAcquire(a.id, a.name, LockMode::kExclusive, false, kSite);
                           LockContended(a.id, kSite);

@@ -1,0 +1,209 @@
+/* framework/include/rtfuzz/kapi/linux/wait.h
+ *
+ * <linux/wait.h> wait queues: a task adds itself, sets itself to sleep,
+ * re-checks its condition and schedules; a waker calls wake_up(). The
+ * protocol is the kernel's, so a waker that runs between the check and the
+ * schedule is not lost, and a waiter that checks before adding itself is a
+ * reachable lost wakeup.
+ *
+ * Modeled: wait_queue_head_t, DECLARE_WAIT_QUEUE_HEAD, init_waitqueue_head,
+ *   DEFINE_WAIT, init_wait, prepare_to_wait, prepare_to_wait_exclusive,
+ *   finish_wait, add_wait_queue, remove_wait_queue, waitqueue_active,
+ *   wake_up, wake_up_all, wake_up_nr (as wake_up), wait_event(wq, cond),
+ *   autoremove_wake_function and default_wake_function. Exclusive waiters:
+ *   wake_up wakes all non-exclusive and one exclusive waiter.
+ * Scheduling points: each queue operation is one point (the queue's own
+ *   spinlock is not modeled: every operation is atomic), plus the waker's
+ *   rt::Wake and the waiter's set_current_state/schedule.
+ * Not modeled: interruptible/killable sleeps, timeouts, custom wake keys.
+ * Shadows the UAPI <linux/wait.h> (only its W* constants): target code must
+ * not include libc's <sys/wait.h>.
+ */
+#ifndef RTFUZZ_KAPI_LINUX_WAIT_H_
+#define RTFUZZ_KAPI_LINUX_WAIT_H_
+
+#include "rtfuzz/kapi/internal/kapi.h"
+
+struct wait_queue_entry;
+typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry, unsigned mode,
+				 int flags, void *key);
+
+#define WQ_FLAG_EXCLUSIVE	0x01
+#define TASK_UNINTERRUPTIBLE	0x0002
+
+struct wait_queue_entry {
+	unsigned int flags;
+	int task;		/* rt::TaskId of the waiter, -1 if none */
+	wait_queue_func_t func;
+	struct wait_queue_entry *prev, *next;	/* null when not queued */
+	bool queued;
+};
+typedef struct wait_queue_entry wait_queue_entry_t;
+
+struct wait_queue_head {
+	struct wait_queue_entry *first, *last;
+};
+typedef struct wait_queue_head wait_queue_head_t;
+
+#define __WAIT_QUEUE_HEAD_INITIALIZER(name) { nullptr, nullptr }
+#define DECLARE_WAIT_QUEUE_HEAD(name) \
+	struct wait_queue_head name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
+
+static inline void init_waitqueue_head(struct wait_queue_head *wq_head)
+{
+	wq_head->first = wq_head->last = nullptr;
+}
+
+/* Wakes the entry's task; 1 if it was sleeping. */
+static inline int default_wake_function(struct wait_queue_entry *wq_entry, unsigned, int,
+					void *)
+{
+	return wq_entry->task >= 0 &&
+	       rtfuzz::rt::Wake(static_cast<rtfuzz::rt::TaskId>(wq_entry->task));
+}
+
+namespace rtfuzz::kapi::internal {
+inline void WqAdd(struct wait_queue_head *h, struct wait_queue_entry *e, bool tail)
+{
+	e->queued = true;
+	if (h->first == nullptr) {
+		e->prev = e->next = nullptr;
+		h->first = h->last = e;
+	} else if (tail) {
+		e->next = nullptr;
+		e->prev = h->last;
+		h->last->next = e;
+		h->last = e;
+	} else {
+		e->prev = nullptr;
+		e->next = h->first;
+		h->first->prev = e;
+		h->first = e;
+	}
+}
+
+inline void WqDel(struct wait_queue_head *h, struct wait_queue_entry *e)
+{
+	if (e->prev) e->prev->next = e->next; else h->first = e->next;
+	if (e->next) e->next->prev = e->prev; else h->last = e->prev;
+	e->prev = e->next = nullptr;
+	e->queued = false;
+}
+
+inline void WqPoint(rt::Op op)
+{
+	rt::Point(op, 0, 0, op == rt::Op::kWrite ? uint32_t{rt::kPointWrite}
+						 : uint32_t{rt::kPointRead});
+}
+}  // namespace rtfuzz::kapi::internal
+
+/* Wakes the task and takes the entry off the queue. */
+static inline int autoremove_wake_function(struct wait_queue_entry *wq_entry, unsigned mode,
+					   int sync, void *key)
+{
+	return default_wake_function(wq_entry, mode, sync, key);
+}
+
+#define DEFINE_WAIT_FUNC(name, function)					\
+	struct wait_queue_entry name = { 0, static_cast<int>(rtfuzz::rt::CurrentTask()), \
+					 function, nullptr, nullptr, false }
+#define DEFINE_WAIT(name) DEFINE_WAIT_FUNC(name, autoremove_wake_function)
+
+static inline void init_wait(struct wait_queue_entry *wq_entry)
+{
+	wq_entry->flags = 0;
+	wq_entry->task = rtfuzz::rt::CurrentTask();
+	wq_entry->func = autoremove_wake_function;
+	wq_entry->prev = wq_entry->next = nullptr;
+	wq_entry->queued = false;
+}
+
+static inline void add_wait_queue(struct wait_queue_head *wq_head,
+				  struct wait_queue_entry *wq_entry)
+{
+	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
+	rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, /*tail=*/false);
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+}
+
+static inline void remove_wait_queue(struct wait_queue_head *wq_head,
+				     struct wait_queue_entry *wq_entry)
+{
+	if (wq_entry->queued) rtfuzz::kapi::internal::WqDel(wq_head, wq_entry);
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+}
+
+/* Queues the entry if it is not, then set_current_state(state). */
+static inline void prepare_to_wait(struct wait_queue_head *wq_head,
+				   struct wait_queue_entry *wq_entry, int /*state*/)
+{
+	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
+	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, false);
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::rt::SetCurrentStateBlocked();
+}
+
+static inline void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
+					     struct wait_queue_entry *wq_entry, int /*state*/)
+{
+	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
+	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, true);
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::rt::SetCurrentStateBlocked();
+}
+
+/* Running again, and off the queue. */
+static inline void finish_wait(struct wait_queue_head *wq_head,
+			       struct wait_queue_entry *wq_entry)
+{
+	rtfuzz::rt::SetCurrentStateRunning();
+	if (wq_entry->queued) rtfuzz::kapi::internal::WqDel(wq_head, wq_entry);
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+}
+
+static inline bool waitqueue_active(struct wait_queue_head *wq_head)
+{
+	const bool active = wq_head->first != nullptr;
+	rtfuzz::rt::Point(rtfuzz::rt::Op::kRead, 0, active, rtfuzz::rt::kPointRead);
+	return active;
+}
+
+/*
+ * Wakes every non-exclusive waiter and up to nr_exclusive exclusive ones
+ * (0 = all). An autoremove entry whose task was woken leaves the queue.
+ */
+static inline void __wake_up(struct wait_queue_head *wq_head, unsigned mode,
+			     int nr_exclusive, void *key)
+{
+	struct wait_queue_entry *e = wq_head->first;
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	while (e != nullptr) {
+		struct wait_queue_entry *next = e->next;
+		const unsigned flags = e->flags;
+		const int woke = e->func(e, mode, 0, key);
+		if (woke && e->func == autoremove_wake_function && e->queued)
+			rtfuzz::kapi::internal::WqDel(wq_head, e);
+		if (woke && (flags & WQ_FLAG_EXCLUSIVE) && nr_exclusive > 0 && --nr_exclusive == 0)
+			break;
+		e = next;
+	}
+}
+
+#define wake_up(x)		__wake_up(x, TASK_UNINTERRUPTIBLE, 1, nullptr)
+#define wake_up_nr(x, nr)	__wake_up(x, TASK_UNINTERRUPTIBLE, nr, nullptr)
+#define wake_up_all(x)		__wake_up(x, TASK_UNINTERRUPTIBLE, 0, nullptr)
+
+/* Sleeps until `condition` is true; re-checked after every wakeup. */
+#define wait_event(wq_head, condition)						\
+	do {									\
+		DEFINE_WAIT(__wait);						\
+		for (;;) {							\
+			prepare_to_wait(&(wq_head), &__wait, TASK_UNINTERRUPTIBLE); \
+			if (condition)						\
+				break;						\
+			rtfuzz::rt::Schedule();					\
+		}								\
+		finish_wait(&(wq_head), &__wait);				\
+	} while (0)
+
+#endif /* RTFUZZ_KAPI_LINUX_WAIT_H_ */
