@@ -26,7 +26,7 @@ void LockAcquired(LockId lock, const char* site) {
 }
 
 void LockFailed(LockId lock, int error, const char* site) {
-  rt::Annotate(rt::Op::kLockAcquired, lock, static_cast<uint64_t>(static_cast<int64_t>(error)));
+  rt::Annotate(rt::Op::kLockFailed, lock, static_cast<uint64_t>(static_cast<int64_t>(error)));
   if (auto* s = internal::ActiveState()) s->OnFailed(lock, error, site);
 }
 

@@ -26,7 +26,7 @@ constexpr std::string_view kOpNames[] = {
     "preempt-enable", "irq-disable",   "irq-enable",     "bh-disable",
     "bh-enable",      "progress",      "choose",         "warp",
     "set-priority",   "lock-acquire",  "lock-contended", "lock-acquired",
-    "lock-release",
+    "lock-release",   "lock-failed",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<size_t>(Op::kUser));
 

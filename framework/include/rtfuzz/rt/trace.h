@@ -49,6 +49,7 @@ enum class Op : uint16_t {
   kLockContended,
   kLockAcquired,
   kLockRelease,
+  kLockFailed,     // value = the negative errno the attempt returned.
   kUser,           // First value free for callers; kUser + n is allowed.
 };
 
