@@ -22,6 +22,8 @@
 #ifndef RTFUZZ_KAPI_LINUX_WAIT_H_
 #define RTFUZZ_KAPI_LINUX_WAIT_H_
 
+#include <vector>
+
 #include "rtfuzz/kapi/internal/kapi.h"
 
 struct wait_queue_entry;
@@ -170,23 +172,41 @@ static inline bool waitqueue_active(struct wait_queue_head *wq_head)
 
 /*
  * Wakes every non-exclusive waiter and up to nr_exclusive exclusive ones
- * (0 = all). An autoremove entry whose task was woken leaves the queue.
+ * (0 = all). The kernel walks the queue under its lock, so no waiter can
+ * leave (and free its on-stack entry) mid-walk; here the walk is one step:
+ * entries are chosen, and autoremove entries taken off the queue, before the
+ * first wakeup, whose point lets the woken tasks run. A custom wake function
+ * is called after the walk too; its entry must outlive the call, as in the
+ * kernel. Exclusive entries count toward nr_exclusive whether or not their
+ * task was still asleep (the kernel counts only successful wakeups).
  */
 static inline void __wake_up(struct wait_queue_head *wq_head, unsigned mode,
 			     int nr_exclusive, void *key)
 {
-	struct wait_queue_entry *e = wq_head->first;
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
-	while (e != nullptr) {
+	std::vector<struct wait_queue_entry *> custom;
+	std::vector<int> tasks;
+	for (struct wait_queue_entry *e = wq_head->first; e != nullptr;) {
 		struct wait_queue_entry *next = e->next;
-		const unsigned flags = e->flags;
-		const int woke = e->func(e, mode, 0, key);
-		if (woke && e->func == autoremove_wake_function && e->queued)
+		const bool exclusive = e->flags & WQ_FLAG_EXCLUSIVE;
+		if (e->func == autoremove_wake_function) {
+			tasks.push_back(e->task);
 			rtfuzz::kapi::internal::WqDel(wq_head, e);
-		if (woke && (flags & WQ_FLAG_EXCLUSIVE) && nr_exclusive > 0 && --nr_exclusive == 0)
+		} else if (e->func == default_wake_function) {
+			tasks.push_back(e->task);
+		} else {
+			custom.push_back(e);
+		}
+		if (exclusive && nr_exclusive > 0 && --nr_exclusive == 0)
 			break;
 		e = next;
 	}
+	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	for (int task : tasks) {
+		if (task >= 0)
+			rtfuzz::rt::Wake(static_cast<rtfuzz::rt::TaskId>(task));
+	}
+	for (struct wait_queue_entry *e : custom)
+		e->func(e, mode, 0, key);
 }
 
 #define wake_up(x)		__wake_up(x, TASK_UNINTERRUPTIBLE, 1, nullptr)
