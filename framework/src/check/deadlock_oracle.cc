@@ -104,8 +104,8 @@ void OracleState::CheckDeadlocks() {
     const auto me = static_cast<rt::ContextId>(id);
     view_.Report(MissedVerdict(c.cycle_locks),
                  view_.context_name(me) + " has waited " +
-                     FormatNs(view_.now() - c.cycle_since) + " in a true deadlock for " +
-                     LockName(c.attempt_lock) + ", undetected (budget " + FormatNs(budget) + ")",
+                     FormatDuration(view_.now() - c.cycle_since) + " in a true deadlock for " +
+                     LockName(c.attempt_lock) + ", undetected (budget " + FormatDuration(budget) + ")",
                  ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site),
                  LockName(c.attempt_lock) + "@" + c.attempt_site);
     return;
@@ -150,8 +150,8 @@ void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site
     if (late > budget) {
       view_.Report(Verdict::kLateDetection,
                    view_.context_name(me) + ": " + lock_name + " detected the " +
-                       (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock " + FormatNs(late) +
-                       " after it formed (budget " + FormatNs(budget) + ")",
+                       (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock " + FormatDuration(late) +
+                       " after it formed (budget " + FormatDuration(budget) + ")",
                    ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(site), key);
     }
     return;
@@ -160,7 +160,7 @@ void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site
     if (c.in_cycle) {
       view_.Report(MissedVerdict(c.cycle_locks),
                    view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
-                       FormatNs(waited) + " in a true " +
+                       FormatDuration(waited) + " in a true " +
                        (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock",
                    ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(site), key);
       return;
@@ -171,14 +171,14 @@ void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site
       if (!other.in_cycle) continue;
       view_.Report(MissedVerdict(other.cycle_locks),
                    view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
-                       FormatNs(waited) + " behind a true deadlock of " +
+                       FormatDuration(waited) + " behind a true deadlock of " +
                        view_.context_name(static_cast<rt::ContextId>(id)),
                    ScenarioTable(other.cycle) + HeldLocks(other.cycle) + Where(site), key);
       return;
     }
     view_.Report(Verdict::kStarvationTimeout,
                  view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
-                     FormatNs(waited) + " with no deadlock",
+                     FormatDuration(waited) + " with no deadlock",
                  HeldLocks({me}) + CpuStates() + Where(site), key);
   }
 }

@@ -59,11 +59,11 @@ void OracleState::CheckInversion() {
       return " (prio " + std::to_string(view_.task_prio(t)) + ")";
     };
     view_.Report(Verdict::kPriorityInversion,
-                 view_.context_name(me) + prio(me) + " has waited " + FormatNs(lasted) +
+                 view_.context_name(me) + prio(me) + " has waited " + FormatDuration(lasted) +
                      " for " + LockName(lock) + " held by " + view_.context_name(holder) +
                      prio(holder) + ", which " + view_.context_name(runner) + prio(runner) +
                      " keeps off CPU" + std::to_string(view_.context_cpu(holder)) +
-                     " (budget " + FormatNs(budget) + ")",
+                     " (budget " + FormatDuration(budget) + ")",
                  HeldLocks({me, holder}) + CpuStates() + Where(waiter.attempt_site),
                  LockName(lock) + "@" + waiter.attempt_site);
     return;

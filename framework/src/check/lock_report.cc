@@ -114,7 +114,7 @@ std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) c
       out += (i == 0 ? " " : ", ") + LockName(s.held[i]);
     }
     if (s.waiting) {
-      out += "; waits for " + LockName(s.attempt_lock) + " since " + FormatNs(s.wait_since);
+      out += "; waits for " + LockName(s.attempt_lock) + " since " + FormatDuration(s.wait_since);
       if (s.attempt_site != nullptr) out += std::string(" at ") + s.attempt_site;
     }
     out += "\n";

@@ -71,7 +71,7 @@ void OracleState::OnAcquired(LockId id, const char* site) {
         (mode == LockMode::kShared ? " (shared)" : " (exclusive)") + " while " +
         view_.context_name(h.context) + " holds it" +
         (h.mode == LockMode::kShared ? " (shared)" : " (exclusive)") + " since " +
-        FormatNs(h.since);
+        FormatDuration(h.since);
     const std::vector<rt::ContextId> involved = {h.context, me};
     view_.Report(Verdict::kMutualExclusion, message,
                  ScenarioTable(involved, "*** TWO HOLDERS ***", 2) + HeldLocks(involved) +

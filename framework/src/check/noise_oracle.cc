@@ -26,8 +26,8 @@ void OracleState::CheckNoise() {
                      std::to_string(n.interrupts) + " interrupts (budget " +
                      std::to_string(b.isolated_interrupts) + "), " + std::to_string(n.ipis) +
                      " IPIs (budget " + std::to_string(b.isolated_ipis) + "), " +
-                     FormatNs(n.stolen_ns) + " stolen (budget " +
-                     FormatNs(b.isolated_stolen_ns) + ")",
+                     FormatDuration(n.stolen_ns) + " stolen (budget " +
+                     FormatDuration(b.isolated_stolen_ns) + ")",
                  CpuStates(), "cpu" + std::to_string(cpu));
     return;
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "rtfuzz/base/format.h"
 #include "rtfuzz/check/lock_events.h"
 #include "rtfuzz/rt/observer.h"
 
@@ -121,7 +122,7 @@ class OracleState {
 OracleState* ActiveState();
 void SetActiveState(OracleState* state);
 
-std::string FormatNs(uint64_t ns);
+inline std::string FormatNs(uint64_t ns) { return FormatDuration(ns); }
 
 }  // namespace rtfuzz::check::internal
 

@@ -5,9 +5,6 @@
 
 #include "rtfuzz/check/oracles.h"
 
-#include <cinttypes>
-#include <cstdio>
-
 #include "oracle_state.h"
 
 namespace rtfuzz::check {
@@ -22,18 +19,6 @@ OracleState* ActiveState() {
   return g_active != nullptr && g_active->active() ? g_active : nullptr;
 }
 void SetActiveState(OracleState* state) { g_active = state; }
-
-std::string FormatNs(uint64_t ns) {
-  char buf[32];
-  if (ns >= 1'000'000) {
-    std::snprintf(buf, sizeof(buf), "%.3f ms", static_cast<double>(ns) / 1e6);
-  } else if (ns >= 1000) {
-    std::snprintf(buf, sizeof(buf), "%.3f us", static_cast<double>(ns) / 1e3);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%" PRIu64 " ns", ns);
-  }
-  return buf;
-}
 
 void OracleState::Start(const rt::MachineView& view) {
   view_ = view;

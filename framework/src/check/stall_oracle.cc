@@ -23,8 +23,8 @@ void OracleState::CheckStall() {
   };
   if (b.progress_ns != 0 && !s.marks().empty() &&
       now - view_.last_progress_ns() > b.progress_ns) {
-    stall("no progress mark for " + FormatNs(now - view_.last_progress_ns()) + " (budget " +
-              FormatNs(b.progress_ns) + ")",
+    stall("no progress mark for " + FormatDuration(now - view_.last_progress_ns()) + " (budget " +
+              FormatDuration(b.progress_ns) + ")",
           "no-progress");
     return;
   }
@@ -35,16 +35,16 @@ void OracleState::CheckStall() {
     const std::string& name = view_.context_name(task);
     const uint64_t deadline = s.tasks()[t].deadline_ns;
     if (deadline != 0 && now > deadline) {
-      stall("hung task: " + name + " has not exited by its deadline " + FormatNs(deadline),
+      stall("hung task: " + name + " has not exited by its deadline " + FormatDuration(deadline),
             name + ":deadline");
       return;
     }
     if (state == rt::TaskState::kRunning) continue;
     const uint64_t idle = now - view_.task_last_ran_ns(task);
     if (idle > b.hung_task_ns) {
-      stall("hung task: " + name + " has not run for " + FormatNs(idle) + " (" +
+      stall("hung task: " + name + " has not run for " + FormatDuration(idle) + " (" +
                 (state == rt::TaskState::kBlocked ? "blocked" : "runnable") + "; budget " +
-                FormatNs(b.hung_task_ns) + ")",
+                FormatDuration(b.hung_task_ns) + ")",
             name + ":hung");
       return;
     }

@@ -163,6 +163,12 @@ void SleeplockSync(rtfuzz_kapi_sleeplock* sl);
 void FifoAppend(rtfuzz_kapi_sleeplock* sl, rtfuzz_kapi_fifo_waiter* w);
 void FifoRemove(rtfuzz_kapi_sleeplock* sl, rtfuzz_kapi_fifo_waiter* w);
 
+// The API name of a lock call in `mode` (plain, _irq, _irqsave, _bh), for
+// messages; names[] lists them in that order.
+inline const char* ModeName(const char* const (&names)[4], int mode) {
+  return mode >= 0 && mode < 4 ? names[mode] : names[0];
+}
+
 }  // namespace rtfuzz::kapi::internal
 
 #endif  // RTFUZZ_SRC_KAPI_LOCK_INTERNAL_H_

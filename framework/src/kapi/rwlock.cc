@@ -150,10 +150,6 @@ constexpr const char* kReadLockNames[] = {"read_lock()", "read_lock_irq()",
 constexpr const char* kWriteLockNames[] = {"write_lock()", "write_lock_irq()",
                                            "write_lock_irqsave()", "write_lock_bh()"};
 
-const char* ModeName(const char* const (&names)[4], int mode) {
-  return mode >= 0 && mode < 4 ? names[mode] : names[0];
-}
-
 // rt_read_lock()/rt_write_lock(): rwbase_rt as an rtlock.
 unsigned long RtRwLock(rwlock_t* lock, bool write, int mode, const char* site) {
   MightSleep(ModeName(write ? kWriteLockNames : kReadLockNames, mode), site);

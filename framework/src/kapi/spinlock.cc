@@ -95,10 +95,6 @@ constexpr const char* kSpinLockNames[] = {"spin_lock()", "spin_lock_irq()",
 constexpr const char* kSpinTrylockNames[] = {"spin_trylock()", "spin_trylock_irq()",
                                              "spin_trylock_irqsave()", "spin_trylock_bh()"};
 
-const char* ModeName(const char* const (&names)[4], int mode) {
-  return mode >= 0 && mode < 4 ? names[mode] : names[0];
-}
-
 }  // namespace
 
 unsigned long EnterIrqMode(int mode) {

@@ -5,6 +5,8 @@
 
 #include "rtfuzz/report/execution_report.h"
 
+#include "rtfuzz/base/format.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,18 +21,6 @@ std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   return out;
-}
-
-std::string FormatTime(uint64_t ns) {
-  char buf[32];
-  if (ns >= 1'000'000) {
-    std::snprintf(buf, sizeof(buf), "%.3f ms", static_cast<double>(ns) / 1e6);
-  } else if (ns >= 1000) {
-    std::snprintf(buf, sizeof(buf), "%.3f us", static_cast<double>(ns) / 1e3);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%" PRIu64 " ns", ns);
-  }
-  return buf;
 }
 
 }  // namespace
@@ -66,7 +56,7 @@ std::string FormatExecutionReport(const rt::Scenario& scenario, const rt::Machin
                 "step %" PRIu64 ", virtual time %s\n",
                 scenario.name().c_str(), result.execution_index, result.cpu,
                 result.context.empty() ? "(none)" : result.context.c_str(), result.steps,
-                FormatTime(result.time_ns).c_str());
+                FormatDuration(result.time_ns).c_str());
   out += where;
   if (!result.details.empty()) {
     out += "\n" + result.details;
@@ -91,7 +81,7 @@ std::string FormatExecutionReport(const rt::Scenario& scenario, const rt::Machin
       const rt::TraceRecord& r = result.last_records[i];
       char lead[48];
       std::snprintf(lead, sizeof(lead), "  %-9" PRIu64 " %-11s ", r.step,
-                    FormatTime(r.time_ns).c_str());
+                    FormatDuration(r.time_ns).c_str());
       std::string line = lead;
       const int column = r.context == 0xffff ? -1 : r.cpu;
       if (column < 0) {
