@@ -122,7 +122,6 @@ class OracleState {
 OracleState* ActiveState();
 void SetActiveState(OracleState* state);
 
-inline std::string FormatNs(uint64_t ns) { return FormatDuration(ns); }
 
 }  // namespace rtfuzz::check::internal
 
