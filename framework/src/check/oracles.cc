@@ -24,8 +24,19 @@ void OracleState::Start(const rt::MachineView& view) {
   view_ = view;
   serial_ = view.execution_serial();
   seq_ = 0;
-  for (LockInfo& l : locks_) l = LockInfo{};
-  contexts_.assign(static_cast<size_t>(view.num_contexts()), ContextState{});
+  // Cleared in place: executions are short and many, so the vectors keep
+  // their capacity instead of reallocating per execution.
+  for (LockInfo& l : locks_) {
+    l.name = nullptr;
+    l.holders.clear();
+  }
+  contexts_.resize(static_cast<size_t>(view.num_contexts()));
+  for (ContextState& c : contexts_) {
+    c.held.clear();
+    c.cycle.clear();
+    c.history.clear();
+    c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+  }
 }
 
 bool OracleState::active() const { return view_.execution_serial() == serial_; }

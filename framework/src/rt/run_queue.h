@@ -29,6 +29,10 @@ class RunQueue {
   RunQueue() { Clear(); }
 
   void Clear() {
+    // An empty queue is already clear: Dequeue() resets an emptied prio's
+    // head, tail and bit. Most executions end with empty queues.
+    if (size_ == 0 && initialized_) return;
+    initialized_ = true;
     for (auto& w : bitmap_) w = 0;
     for (auto& h : heads_) h = nullptr;
     for (auto& t : tails_) t = nullptr;
@@ -87,6 +91,7 @@ class RunQueue {
   RunQueueLinks* heads_[kPrioCount];
   RunQueueLinks* tails_[kPrioCount];
   int size_ = 0;
+  bool initialized_ = false;
 };
 
 }  // namespace rtfuzz::rt::internal
