@@ -140,57 +140,97 @@ namespace {
 
 internal::MachineImpl& M() {
   internal::MachineImpl* m = internal::MachineImpl::Running();
-  RTFUZZ_PRECONDITION(m != nullptr && (m->current() != nullptr || m->tearing_down()),
+  RTFUZZ_PRECONDITION(m != nullptr && m->current() != nullptr,
                       "rtfuzz::rt call outside a running task or handler");
   return *m;
 }
 
 internal::Context& Current() { return *M().current(); }
 
+// While the machine unwinds unfinished contexts after a verdict, destructors
+// on their stacks may still call in: operations that would change the
+// execution (points, blocking, waking, decisions) do nothing then; queries
+// answer about the unwinding context.
+bool Dying() { return M().tearing_down(); }
+
 }  // namespace
 
 void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
-  M().Point(op, object, value, flags);
+  if (!Dying()) M().Point(op, object, value, flags);
 }
-uint64_t Choose(uint64_t bound) { return M().Choose(bound); }
-void Annotate(Op op, uint32_t object, uint64_t value) { M().Annotate(op, object, value); }
-uint64_t Now() { return M().Now(); }
+void Annotate(Op op, uint32_t object, uint64_t value) {
+  if (!Dying()) M().Annotate(op, object, value);
+}
+uint64_t Choose(uint64_t bound) { return Dying() ? 0 : M().Choose(bound); }
+uint64_t Now() { return Dying() ? M().now() : M().Now(); }
 TaskId CurrentTask() { return M().CurrentTaskOrDie("current task").id; }
-void SetCurrentStateBlocked() { M().SetCurrentStateBlocked(); }
-void SetCurrentStateRunning() { M().SetCurrentStateRunning(); }
-void Schedule() { M().Schedule(); }
-bool Wake(TaskId task) { return M().Wake(task); }
-void SleepFor(uint64_t ns) { M().SleepFor(ns); }
-void Yield() { M().Yield(); }
+void SetCurrentStateBlocked() {
+  if (!Dying()) M().SetCurrentStateBlocked();
+}
+void SetCurrentStateRunning() {
+  if (!Dying()) M().SetCurrentStateRunning();
+}
+void Schedule() {
+  if (!Dying()) M().Schedule();
+}
+bool Wake(TaskId task) { return Dying() ? false : M().Wake(task); }
+void SleepFor(uint64_t ns) {
+  if (!Dying()) M().SleepFor(ns);
+}
+void Yield() {
+  if (!Dying()) M().Yield();
+}
 int EffectivePriority(TaskId task) { return M().TaskById(task).prio; }
 int NormalPriority(TaskId task) { return M().TaskById(task).normal_prio; }
-void SetEffectivePriority(TaskId task, int prio) { M().SetEffectivePriority(task, prio); }
+void SetEffectivePriority(TaskId task, int prio) {
+  if (!Dying()) M().SetEffectivePriority(task, prio);
+}
 int CurrentCpu() { return Current().cpu; }
 int NumCpus() { return M().scenario().num_cpus(); }
 ContextKind CurrentContextKind() { return Current().kind; }
 uint32_t PreemptCount() { return Current().preempt_count; }
-void PreemptDisable() { M().PreemptDisable(); }
-void PreemptEnable() { M().PreemptEnable(); }
+void PreemptDisable() {
+  if (!Dying()) M().PreemptDisable();
+}
+void PreemptEnable() {
+  if (!Dying()) M().PreemptEnable();
+}
 bool IrqsDisabled() { return Current().irqs_disabled; }
-void LocalIrqDisable() { M().LocalIrqDisable(); }
-void LocalIrqEnable() { M().LocalIrqEnable(); }
-unsigned long LocalIrqSave() { return M().LocalIrqSave(); }
-void LocalIrqRestore(unsigned long flags) { M().LocalIrqRestore(flags); }
-void LocalBhDisable() { M().LocalBhDisable(); }
-void LocalBhEnable() { M().LocalBhEnable(); }
-void RaiseInterrupt(HandlerId handler, int cpu) { M().RaiseInterrupt(handler, cpu); }
-void Progress(MarkId mark) { M().Progress(mark); }
-void Fail(std::string_view message) { M().Fail(message); }
+void LocalIrqDisable() {
+  if (!Dying()) M().LocalIrqDisable();
+}
+void LocalIrqEnable() {
+  if (!Dying()) M().LocalIrqEnable();
+}
+unsigned long LocalIrqSave() { return Dying() ? 0 : M().LocalIrqSave(); }
+void LocalIrqRestore(unsigned long flags) {
+  if (!Dying()) M().LocalIrqRestore(flags);
+}
+void LocalBhDisable() {
+  if (!Dying()) M().LocalBhDisable();
+}
+void LocalBhEnable() {
+  if (!Dying()) M().LocalBhEnable();
+}
+void RaiseInterrupt(HandlerId handler, int cpu) {
+  if (!Dying()) M().RaiseInterrupt(handler, cpu);
+}
+void Progress(MarkId mark) {
+  if (!Dying()) M().Progress(mark);
+}
+void Fail(std::string_view message) {
+  RTFUZZ_PRECONDITION(!Dying(), "rt::Fail from a destructor while unwinding after a verdict");
+  M().Fail(message);
+}
 void Report(Verdict verdict, std::string_view message) {
-  internal::MachineImpl& m = M();
-  RTFUZZ_PRECONDITION(m.current() != nullptr, "rt::Report outside a running context");
-  m.Report(verdict, message);
+  RTFUZZ_PRECONDITION(!Dying(), "rt::Report from a destructor while unwinding after a verdict");
+  M().Report(verdict, message);
   __builtin_unreachable();  // From a fiber, Report switches away for good.
 }
 bool PreemptRt() { return M().scenario().preempt_rt(); }
 uint64_t ExecutionSerial() { return M().execution_serial(); }
 void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg) {
-  M().QueueInterruptWork(cpu, vector, fn, arg);
+  if (!Dying()) M().QueueInterruptWork(cpu, vector, fn, arg);
 }
 uint64_t PmuCount(int cpu, PmuEvent event) { return M().PmuCount(cpu, event); }
 

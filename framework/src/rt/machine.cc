@@ -304,8 +304,15 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
 void MachineImpl::Teardown() {
   // Unwind every context still suspended mid-body (a verdict stopped the
   // execution). Points made by destructors during unwinding are ignored.
+  // While a context unwinds it is current_, so queries made by destructors
+  // (CurrentCpu, PreemptCount, ...) answer about it.
   tearing_down_ = true;
-  for (Context* ctx : contexts_) ctx->fiber.Reset(&runner_);
+  for (Context* ctx : contexts_) {
+    if (!ctx->fiber.suspended()) continue;
+    current_ = ctx;
+    ctx->fiber.Reset(&runner_);
+  }
+  current_ = nullptr;
   tearing_down_ = false;
 }
 
@@ -351,7 +358,6 @@ uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
 
 
 void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
-  if (tearing_down_) return;  // Destructors running during teardown.
   Account(op, object, value, flags);
   Context* ctx = current_;
   if (flags & kPointSpin) {

@@ -52,7 +52,7 @@ class MachineImpl {
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
   void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
   void Annotate(Op op, uint32_t object, uint64_t value) {
-    if (!tearing_down_) Emit(op, object, value, current_, current_->cpu);
+    Emit(op, object, value, current_, current_->cpu);
   }
   uint64_t Choose(uint64_t bound);
   uint64_t Now();
@@ -86,6 +86,7 @@ class MachineImpl {
   uint64_t PmuCount(int cpu, PmuEvent event) const;
 
   Context* current() const { return current_; }
+  uint64_t now() const { return now_; }
   const Scenario& scenario() const { return *scenario_; }
   bool tearing_down() const { return tearing_down_; }
   // Writes "scenario, step, cpu, context" for crash and CHECK reports.

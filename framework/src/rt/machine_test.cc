@@ -606,6 +606,49 @@ TEST(FailureTest, ExceptionInATaskIsAVerdictWithTheScenario) {
   EXPECT_TRUE(machine.Run(*demo, none).ok());
 }
 
+// After a verdict the machine unwinds unfinished bodies; their destructors
+// may call the machine (an RAII guard re-enabling preemption, waking a
+// waiter, reading the clock): nothing happens and nothing is traced.
+TEST(FailureTest, DestructorsThatCallTheMachineDuringUnwindingAreHarmless) {
+  struct Guard {
+    int* cpu_seen;
+    ~Guard() {
+      *cpu_seen = CurrentCpu();
+      (void)Now();
+      Wake(1);
+      PreemptEnable();
+      Point(Op::kWrite, 1, 0, kPointWrite);
+    }
+  };
+  int cpu_seen = -1;
+  Scenario s("unwinding", 2);
+  s.AddTask({.name = "guarded", .affinity = Cpu(1), .policy = Policy::kFifo,
+             .rt_priority = 50, .body = [&cpu_seen] {
+               PreemptDisable();
+               Guard g{&cpu_seen};
+               for (;;) Spin();  // Never returns: unwound after the verdict.
+             }});
+  s.AddTask({.name = "sleeper", .affinity = Cpu(0), .body = [] {
+               SetCurrentStateBlocked();
+               Schedule();
+             }});
+  s.AddTask({.name = "failer", .affinity = Cpu(0), .start_ns = 1000, .body = [] {
+               Fail("stop here");
+             }});
+  Machine machine;
+  sched::ByteSource none(nullptr, 0);
+  ExecutionResult r = machine.Run(s, none);
+  EXPECT_EQ(r.verdict, Verdict::kFailure);
+  EXPECT_EQ(r.message, "stop here");
+  EXPECT_EQ(cpu_seen, 1);  // The destructor ran, as the unwinding context.
+  // Nothing after the verdict reached the trace: no wake, no write #1.
+  for (const TraceRecord& rec : r.last_records) {
+    EXPECT_FALSE(rec.op == Op::kWake && rec.object == 1);
+    EXPECT_FALSE(rec.op == Op::kWrite && rec.object == 1);
+  }
+  EXPECT_TRUE(machine.Run(s, none).verdict == Verdict::kFailure);
+}
+
 TEST(FailureTest, FailFromAnNmiStopsTheExecution) {
   Scenario s("bug-on", 1);
   int after = 0;
