@@ -1,0 +1,248 @@
+// targets/rqspinlock/scenarios.cc: the scenarios of scenarios.h.
+
+#include <cstdlib>
+#include <string>
+
+#include "rtfuzz/check/lock_events.h"
+#include "scenarios.h"
+
+#include "rqspinlock.h"
+
+#include <linux/compiler.h>
+#include <linux/percpu.h>
+
+namespace rtfuzz::targets::rqspinlock {
+namespace {
+
+rqspinlock_t lock_a, lock_b;
+
+// Critical-section data and holder counts, per lock (plain: not points).
+struct Guarded {
+  int data = 0;
+  int holders = 0;
+  int holder_cpu = -1;
+};
+Guarded guard_a, guard_b;
+
+// Per CPU: contexts inside res_spin_lock() (plain, not points), and whether
+// the NMI started while one was (NmiInterruptedAnAttempt()).
+int attempting[rt::kMaxCpus];
+rqspinlock_t* attempt_lock[rt::kMaxCpus];
+int unlocking[rt::kMaxCpus];
+bool nmi_over_attempt[rt::kMaxCpus];
+bool nmi_over_unlock[rt::kMaxCpus];
+
+Guarded* GuardOf(rqspinlock_t* lock) { return lock == &lock_a ? &guard_a : &guard_b; }
+
+void Reset(const rqspinlock_variant& v, int nr_cpus) {
+  rqspinlock_cfg = v;
+  rqspinlock_init(&lock_a, "A");
+  rqspinlock_init(&lock_b, "B");
+  guard_a = {};
+  guard_b = {};
+  for (int cpu = 0; cpu < rt::kMaxCpus; ++cpu) {
+    attempting[cpu] = 0;
+    attempt_lock[cpu] = nullptr;
+    unlocking[cpu] = 0;
+    nmi_over_attempt[cpu] = false;
+    nmi_over_unlock[cpu] = false;
+  }
+  rqspinlock_reset_percpu(nr_cpus);
+}
+
+// One attempt with the R-I1..R-I3 checks; on success the lock is held with
+// interrupts saved in *flags.
+int Take(rqspinlock_t* lock, unsigned long* flags) {
+  const int cpu = smp_processor_id();
+  const int cnt = rqspinlock_held_cnt(cpu);
+  const int nodes = rqspinlock_node_count(cpu);
+  rqspinlock_t* outer = attempt_lock[cpu];
+  ++attempting[cpu];
+  attempt_lock[cpu] = lock;
+  const int ret = raw_res_spin_lock_irqsave(lock, *flags);
+  attempt_lock[cpu] = outer;
+  --attempting[cpu];
+
+  check::Invariant(ret == 0 || ret == -EDEADLK || ret == -ETIMEDOUT,
+                   "res_spin_lock returns 0, -EDEADLK or -ETIMEDOUT", "scenarios.cc");
+  check::Invariant(rqspinlock_held_cnt(cpu) == cnt + (ret == 0 ? 1 : 0),
+                   "held.cnt grows by 1 on success, is unchanged on failure (R-I3)",
+                   "scenarios.cc");
+  check::Invariant(rqspinlock_node_count(cpu) == nodes,
+                   "rqnodes[0].count is restored by res_spin_lock", "scenarios.cc");
+  if (ret == 0) {
+    Guarded* g = GuardOf(lock);
+    ++g->holders;
+    g->holder_cpu = cpu;
+    check::Invariant(g->holders == 1, "one holder at a time (R-I1)", "scenarios.cc");
+  }
+  return ret;
+}
+
+void Drop(rqspinlock_t* lock, unsigned long flags) {
+  const int cpu = smp_processor_id();
+  const int cnt = rqspinlock_held_cnt(cpu);
+
+  --GuardOf(lock)->holders;
+  GuardOf(lock)->holder_cpu = -1;
+  ++unlocking[cpu];
+  raw_res_spin_unlock_irqrestore(lock, flags);
+  --unlocking[cpu];
+  check::Invariant(rqspinlock_held_cnt(cpu) == cnt - 1,
+                   "unlock pops one held entry (R-I3)", "scenarios.cc");
+}
+
+// A critical section of `steps` shared reads and writes.
+void Work(rqspinlock_t* lock, int steps) {
+  Guarded* g = GuardOf(lock);
+  for (int i = 0; i < steps; ++i) {
+    if (i % 2 == 0) {
+      (void)READ_ONCE(g->data);
+    } else {
+      WRITE_ONCE(g->data, g->data + 1);
+    }
+  }
+}
+
+// Take, work, drop; returns the lock's result.
+int Section(rqspinlock_t* lock, int steps) {
+  unsigned long flags = 0;
+  const int ret = Take(lock, &flags);
+  if (ret == 0) {
+    Work(lock, steps);
+    Drop(lock, flags);
+  }
+  return ret;
+}
+
+// A BPF program in an NMI: one attempt; it leaves this CPU's table and node
+// count as it found them (R-I3), and never returns holding the lock.
+void NmiProgram(rqspinlock_t* lock) {
+  const int cpu = smp_processor_id();
+  const int cnt = rqspinlock_held_cnt(cpu);
+  const int nodes = rqspinlock_node_count(cpu);
+  nmi_over_attempt[cpu] = attempting[cpu] > 0;
+  nmi_over_unlock[cpu] = unlocking[cpu] > 0;
+  (void)Section(lock, 2);
+  check::Invariant(rqspinlock_held_cnt(cpu) == cnt && rqspinlock_node_count(cpu) == nodes,
+                   "an NMI leaves held.cnt and rqnodes[0].count as it found them (R-I3)",
+                   "scenarios.cc");
+}
+
+// The whole table is empty once every context is done.
+void AddTableEndCheck(rt::Scenario& s, int nr_cpus) {
+  s.AddEndCheck("held tables and node counts are empty (R-I3)", [nr_cpus] {
+    for (int cpu = 0; cpu < nr_cpus; ++cpu) {
+      if (rqspinlock_held_cnt(cpu) != 0 || rqspinlock_node_count(cpu) != 0) return false;
+    }
+    return true;
+  });
+  s.AddEndCheck("lock words are free (R-I2)", [] {
+    return lock_a.val.counter == 0 && lock_b.val.counter == 0;
+  });
+}
+
+}  // namespace
+
+rt::Scenario MakeTaskNmi(const rqspinlock_variant& v) {
+  rt::Scenario s("task-nmi", 1);
+  s.OnReset([v] { Reset(v, 1); });
+  s.AddTask({.name = "prog", .body = [] {
+               for (int i = 0; i < 2; ++i) (void)Section(&lock_a, 2);
+             }});
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 64, 1),
+                  .handler = [] { NmiProgram(&lock_a); }});
+  AddTableEndCheck(s, 1);
+  return s;
+}
+
+rt::Scenario MakeNmiQueue(const rqspinlock_variant& v) {
+  constexpr int kCpus = 3;
+  rt::Scenario s("nmi-queue", kCpus);
+  s.OnReset([v] { Reset(v, kCpus); });
+  for (int cpu = 0; cpu < kCpus; ++cpu) {
+    s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
+                 for (int i = 0; i < 2; ++i) (void)Section(&lock_a, 4);
+               }});
+  }
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 96, 1),
+                  .handler = [] { NmiProgram(&lock_a); }});
+  AddTableEndCheck(s, kCpus);
+  return s;
+}
+
+rt::Scenario MakeAbba(const rqspinlock_variant& v) {
+  constexpr int kCpus = 2;
+  rt::Scenario s("abba", kCpus);
+  s.OnReset([v] { Reset(v, kCpus); });
+  for (int cpu = 0; cpu < kCpus; ++cpu) {
+    s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [cpu] {
+                 rqspinlock_t* first = cpu == 0 ? &lock_a : &lock_b;
+                 rqspinlock_t* second = cpu == 0 ? &lock_b : &lock_a;
+                 unsigned long f1 = 0, f2 = 0;
+                 if (Take(first, &f1) != 0) return;
+                 Work(first, 2);
+                 if (Take(second, &f2) == 0) {
+                   Work(second, 2);
+                   Drop(second, f2);
+                 }
+                 Drop(first, f1);
+               }});
+  }
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::AllCpus(kCpus),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 64, 1),
+                  .handler = [] {
+                    NmiProgram(smp_processor_id() == 0 ? &lock_b : &lock_a);
+                  }});
+  AddTableEndCheck(s, kCpus);
+  return s;
+}
+
+rt::Scenario MakeStress(const rqspinlock_variant& v) {
+  constexpr int kCpus = 3;
+  rt::Scenario s("stress", kCpus);
+  s.OnReset([v] { Reset(v, kCpus); });
+  for (int cpu = 0; cpu < kCpus; ++cpu) {
+    s.AddTask({.name = "t" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
+                 for (int i = 0; i < 3; ++i) {
+                   const int ret = Section(&lock_a, 3);
+                   check::Invariant(ret == 0, "uncontended by deadlocks: every attempt succeeds",
+                                    "scenarios.cc");
+                 }
+               }});
+  }
+  AddTableEndCheck(s, kCpus);
+  // Work(_, 3) writes once per section.
+  s.AddEndCheck("every critical section ran", [] { return guard_a.data == 3 * 3; });
+  return s;
+}
+
+std::string_view ToleratedWindow(int cpu, bool nmi) {
+  if (cpu < 0 || cpu >= rt::kMaxCpus) return {};
+  if (nmi && nmi_over_attempt[cpu]) return "nmi-over-own-cpu-attempt";
+  if (nmi && nmi_over_unlock[cpu]) return "a2-release-before-entry-clear";
+  for (int other = 0; other < rt::kMaxCpus; ++other) {
+    if (other == cpu) continue;
+    const rqspinlock_t* l = attempt_lock[other];
+    if (attempting[other] > 0 && l != nullptr && GuardOf(const_cast<rqspinlock_t*>(l))->holder_cpu == cpu)
+      return "remote-entry-before-cmpxchg";
+    if (unlocking[other] > 0) return "remote-unlock-abba";
+  }
+  return {};
+}
+
+const std::vector<std::string_view>& ScenarioNames() {
+  static const std::vector<std::string_view> names = {"task-nmi", "nmi-queue", "abba", "stress"};
+  return names;
+}
+
+rt::Scenario MakeScenario(std::string_view name, const rqspinlock_variant& v) {
+  if (name == "task-nmi") return MakeTaskNmi(v);
+  if (name == "nmi-queue") return MakeNmiQueue(v);
+  if (name == "abba") return MakeAbba(v);
+  return MakeStress(v);
+}
+
+}  // namespace rtfuzz::targets::rqspinlock

@@ -1,0 +1,69 @@
+/* targets/rqspinlock/scenarios.h
+ *
+ * Small machines that drive rqspinlock the way BPF programs do (a
+ * tp_btf/sched_switch program in a task and a perf_event program in an
+ * NMI, both through raw_res_spin_lock_irqsave()), for one variant each.
+ * NMIs are armed on the virtual PMU's `steps` counter, so the period and
+ * phase decisions place them on any step of the lock's paths.
+ *
+ *   task-nmi   1 CPU: a task takes A twice; an NMI takes A once
+ *              (AA reentry: windows a1, a2, b, and the fast path)
+ *   nmi-queue  3 CPUs contend on A; an NMI on CPU0 takes A while CPU0's
+ *              task is owner, pending waiter, head or non-head waiter
+ *              (0d80e7f951be, c, d, e)
+ *   abba       2 CPUs: tasks take A then B and B then A; an NMI on each
+ *              CPU takes the other task's first lock (ABBA, 6.19's head)
+ *   stress     3 CPUs, 3 rounds each on A, no NMI: mutual exclusion and
+ *              table consistency
+ *
+ * Every attempt checks (check::Invariant) that the return code is 0,
+ * -EDEADLK or -ETIMEDOUT, that the CPU's held table grew by one on success
+ * and not at all on failure and is back after unlock, that rqnodes[0].count
+ * is unchanged, and that no second holder exists (R-I1..R-I3).
+ */
+
+#ifndef TARGETS_RQSPINLOCK_SCENARIOS_H_
+#define TARGETS_RQSPINLOCK_SCENARIOS_H_
+
+#include <string_view>
+#include <vector>
+
+#include "rtfuzz/rt/scenario.h"
+#include "variant.h"
+
+namespace rtfuzz::targets::rqspinlock {
+
+rt::Scenario MakeTaskNmi(const rqspinlock_variant& v);
+rt::Scenario MakeNmiQueue(const rqspinlock_variant& v);
+rt::Scenario MakeAbba(const rqspinlock_variant& v);
+rt::Scenario MakeStress(const rqspinlock_variant& v);
+
+// After an execution that ended with -EDEADLK judged a false report on
+// `cpu` (from an NMI if `nmi`): the name of the window the kernel accepts
+// false positives in, read from the scenario's state at that moment, or ""
+// if none applies. The oracles' wait-for graph has only holder and
+// interrupted-by edges (no queue order, no "entry published, cmpxchg not
+// yet done"), so these are exactly the cases it cannot see as cycles:
+//   nmi-over-own-cpu-attempt     the NMI began while a lower context of its
+//       CPU was inside res_spin_lock(): the AA heuristic counts that
+//       context's entry (beb7021a6003's a1-prefix window; the NMI is behind
+//       its own CPU's waiter in queue order; 81d5a6a43859's accepted "lock-B
+//       attempt in an NMI fails when a lower context is queued on lock A";
+//       30dc2f7025fe's single trylock failing under contention)
+//   a2-release-before-entry-clear  the NMI began inside a lower context's
+//       res_spin_unlock(), between the release and the entry clear, and
+//       another CPU had re-taken the lock (beb7021a6003's "preferred" one)
+//   remote-entry-before-cmpxchg  another CPU has published its entry for a
+//       lock this CPU holds but not yet tried the cmpxchg (ABBA through
+//       beb7021a6003's entry-first order)
+//   remote-unlock-abba  another CPU is between the release and the entry
+//       clear of res_spin_unlock() (the ABBA trade-off of beb7021a6003)
+std::string_view ToleratedWindow(int cpu, bool nmi);
+
+// The scenario names above, and the scenario of a name (a name from ScenarioNames()).
+const std::vector<std::string_view>& ScenarioNames();
+rt::Scenario MakeScenario(std::string_view name, const rqspinlock_variant& v);
+
+}  // namespace rtfuzz::targets::rqspinlock
+
+#endif  // TARGETS_RQSPINLOCK_SCENARIOS_H_
