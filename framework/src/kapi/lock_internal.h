@@ -117,6 +117,9 @@ void SleepingLockNotInIrq(const char* what, const char* site);
 // (and saved) or bottom halves off; each a point. Returns the saved flags.
 unsigned long EnterIrqMode(int mode);
 void ExitIrqMode(int mode, unsigned long flags);
+// The end of a spinning unlock in `mode`: preemption back on and the irq or
+// bh state restored, in the kernel's order for that mode.
+void SpinUnlockTail(int mode, unsigned long flags);
 
 // --- The rt_mutex core (rtmutex.cc) ---
 

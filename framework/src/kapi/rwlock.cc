@@ -86,15 +86,6 @@ unsigned long QrwWriteLock(rwlock_t* lock, int mode, const char* site) {
   }
 }
 
-void QrwUnlockTail(int mode, unsigned long flags) {
-  if (mode == RTFUZZ_KAPI_BH) {
-    rt::PreemptEnable();
-    ExitIrqMode(mode, flags);
-  } else {
-    ExitIrqMode(mode, flags);
-    rt::PreemptEnable();
-  }
-}
 
 void QrwReadUnlock(rwlock_t* lock, int mode, unsigned long flags, const char* site) {
   rtfuzz_kapi_qrw* q = &lock->rtfuzz_qrw;
@@ -104,7 +95,7 @@ void QrwReadUnlock(rwlock_t* lock, int mode, unsigned long flags, const char* si
   if (q->readers == 0) LockBug("read_unlock of a lock no reader holds", l);
   --q->readers;
   LockPoint(l.id, q->readers, /*wrote=*/true);
-  QrwUnlockTail(mode, flags);
+  SpinUnlockTail(mode, flags);
 }
 
 void QrwWriteUnlock(rwlock_t* lock, int mode, unsigned long flags, const char* site) {
@@ -117,7 +108,7 @@ void QrwWriteUnlock(rwlock_t* lock, int mode, unsigned long flags, const char* s
   }
   q->writer = kNoOwner;
   UnlockStorePoint(l.id, 0);
-  QrwUnlockTail(mode, flags);
+  SpinUnlockTail(mode, flags);
 }
 
 // read_trylock()/write_trylock(): fail if a writer holds it or waits.

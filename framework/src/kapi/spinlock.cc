@@ -81,13 +81,7 @@ void SpinningUnlock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, unsigned lo
   }
   s->owner = kNoOwner;
   UnlockStorePoint(l.id, kNoOwner);
-  if (mode == RTFUZZ_KAPI_BH) {
-    rt::PreemptEnable();
-    ExitIrqMode(mode, flags);
-  } else {
-    ExitIrqMode(mode, flags);
-    rt::PreemptEnable();
-  }
+  SpinUnlockTail(mode, flags);
 }
 
 constexpr const char* kSpinLockNames[] = {"spin_lock()", "spin_lock_irq()",
@@ -125,6 +119,16 @@ void ExitIrqMode(int mode, unsigned long flags) {
       break;
     default:
       break;
+  }
+}
+
+void SpinUnlockTail(int mode, unsigned long flags) {
+  if (mode == RTFUZZ_KAPI_BH) {
+    rt::PreemptEnable();
+    ExitIrqMode(mode, flags);
+  } else {
+    ExitIrqMode(mode, flags);
+    rt::PreemptEnable();
   }
 }
 
