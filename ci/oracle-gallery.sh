@@ -44,15 +44,17 @@ run until that one returns. That second edge is what turns "an NMI spins on
 a lock its own CPU holds" into a cycle. A verdict ends the execution at once;
 its signature is `<verdict>|<scenario>|<site>`.
 
-Known gaps (found by the rqspinlock target, docs/targets/rqspinlock.md): the
-wait-for graph has edges only to lock *holders*, not to a waiter's
-predecessor in a lock's queue (MCS order), nor for a held-table entry a lock
-writes before its cmpxchg. So an NMI queued behind its own CPU's queued
-task is a lockup the graph does not see as a cycle (it ends as
-`time-budget`), and some -EDEADLK returns that the kernel accepts as
-heuristic false positives are reported as `false-deadlock-report` and must
-be classified by the scenario. A queue-order lock event (a waiter names the
-context it waits behind) would close both.
+Beyond holders and interrupts, the graph has two more edges: a runnable task
+waits for what keeps it off its CPU (an interrupt on top, or a running task
+it cannot preempt; equal SCHED_OTHER tasks share the CPU and get no edge),
+and a queued waiter waits for the context queued ahead of it
+(`check::LockWaitsBehind`, which MCS and ticket locks emit), so an NMI queued
+behind its own CPU's queued task is a cycle.
+
+Known gap (found by the rqspinlock target, docs/targets/rqspinlock.md): a
+held-table entry a lock publishes before its cmpxchg is not an edge, so
+some -EDEADLK returns that the kernel accepts as heuristic false positives
+are reported as `false-deadlock-report`, and the scenario classifies them.
 
 Below, one report of each kind, as the oracle tests produce and check them
 (regenerate with `ci/oracle-gallery.sh`; PIDs are replaced by `PID`).

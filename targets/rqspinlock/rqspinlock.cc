@@ -30,6 +30,8 @@ struct mcs_spinlock {
 	struct mcs_spinlock *next;
 	int locked;	/* 1 if lock acquired, RES_TIMEOUT_VAL if torn down */
 	int count;	/* nesting count, only rqnodes[0].count is used */
+	/* Model only: the context that queued this node, for the oracles. */
+	u16 rtfuzz_owner;
 };
 
 static DEFINE_PER_CPU_ALIGNED(struct mcs_spinlock, rqnodes[_Q_MAX_NODES]);
@@ -480,6 +482,7 @@ queue:
 
 	node = this_cpu_ptr(&rqnodes[idx]);
 	barrier();
+	node->rtfuzz_owner = rtfuzz::rt::CurrentContextId();	/* not a step */
 	WRITE_ONCE(node->locked, 0);
 	WRITE_ONCE(node->next, (struct mcs_spinlock *)NULL);
 
@@ -500,9 +503,13 @@ queue:
 		/* Non-head waiter: link in and wait, with no checks at all. */
 		prev = decode_tail(old);
 		WRITE_ONCE(prev->next, node);
+		/* The oracles: we cannot get the lock before prev's context. */
+		rtfuzz::check::LockWaitsBehind(lock_id(lock), prev->rtfuzz_owner, _THIS_IP_);
 
 		/* Pairs with the store-release of the hand-over to us. */
 		x = smp_cond_load_acquire(&node->locked, VAL);
+		/* Head now (or torn down): we wait for the holders only. */
+		rtfuzz::check::LockWaitsBehind(lock_id(lock), rtfuzz::rt::kNoContext, _THIS_IP_);
 		if (x == RES_TIMEOUT_VAL) {
 			ret = cfg.keep_queue_on_deadlock ? -ETIMEDOUT : -EDEADLK;
 			goto waitq_timeout;

@@ -145,27 +145,25 @@ TEST_F(RqspinlockTest, TaskNmiFindsTheWindowsOfAAndB) {
 // An NMI on CPU0 while CPU0's task owns, is pending on, heads or waits in
 // the queue of A, with two more CPUs contending.
 TEST_F(RqspinlockTest, NmiQueueFindsTheLockupTheETimeoutAndNothingAfterE) {
-  // v6.15: the NMI queues behind its own CPU's waiter; nobody runs a
-  // timeout: a permanent lockup, seen as the 60 s time budget.
+  // v6.15: the NMI queues behind its own CPU's waiter, which cannot run
+  // until the NMI returns: a cycle through the queue order (the MCS node
+  // names the context queued ahead; check::LockWaitsBehind). Found as
+  // missed-AA (before queue-order edges it ran into the 60 s time budget).
   Survey v615 = Run("nmi-queue", "v6.15");
-  EXPECT_TRUE(v615.count("time-budget")) << Keys(v615);
+  ASSERT_TRUE(v615.count("missed-AA")) << Keys(v615);
+  EXPECT_FALSE(v615.count("time-budget")) << Keys(v615);
   // 0d80e7f951be: no lockup any more.
   Survey nmi = Run("nmi-queue", "nmi-trylock");
   EXPECT_FALSE(nmi.count("time-budget")) << Keys(nmi);
   // c and d (before e): an idx-0 NMI on the owner or pending waiter queues
-  // behind another CPU's head, which times out after 500 ms and tears the
-  // queue down: missed-AA for the head behind the NMI's deadlock, and the
-  // NMI's -EDEADLK ~500 ms late.
+  // behind another CPU's head, which times out after 250..500 ms and tears
+  // the queue down: missed-AA for the head stuck behind the NMI's deadlock.
   for (std::string_view before_e : {"c", "d"}) {
     Survey s = Run("nmi-queue", before_e);
     ASSERT_TRUE(s.count("missed-AA")) << before_e << ": " << Keys(s);
     EXPECT_NE(s["missed-AA"].message.find("behind a true deadlock of nmi:perf@0"),
               std::string::npos)
         << s["missed-AA"].message;
-    ASSERT_TRUE(s.count("late-deadlock-detection")) << before_e << ": " << Keys(s);
-    EXPECT_NE(s["late-deadlock-detection"].message.find("detected the AA deadlock 50"),
-              std::string::npos)
-        << s["late-deadlock-detection"].message;
   }
   for (std::string_view after_e : {"e", "v6.19"}) {
     Survey s = Run("nmi-queue", after_e);

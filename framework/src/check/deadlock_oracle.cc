@@ -3,8 +3,11 @@
 // Deadlock truth and missed detection. The wait-for graph has an edge from a
 // waiting context to every holder of the lock it waits for (a shared waiter
 // only to exclusive holders), and from an interrupted context to the context
-// directly above it on its CPU (it cannot run until that one returns). A
-// cycle is a real deadlock: AA when one lock is on it, ABBA when more.
+// directly above it on its CPU (it cannot run until that one returns), and
+// from a queued waiter to the context queued ahead of it (LockWaitsBehind),
+// and from a runnable task to what keeps it off its CPU (an interrupt, or a
+// running task it cannot preempt).
+// A cycle is a real deadlock: AA when one lock is on it, ABBA when more.
 //
 //   missed-AA/ABBA            a context on a cycle still waits past
 //                             budgets.deadlock_ns, or its lock returns
@@ -38,6 +41,25 @@ rt::ContextId OracleState::InterruptedBy(rt::ContextId id) const {
   return rt::kNoContext;
 }
 
+rt::ContextId OracleState::KeptOffCpuBy(rt::ContextId id) const {
+  const int tasks = static_cast<int>(view_.scenario().tasks().size());
+  if (id >= tasks || view_.task_state(id) != rt::TaskState::kRunnable) return rt::kNoContext;
+  const int cpu = view_.context_cpu(id);
+  const int depth = view_.cpu_depth(cpu);
+  const rt::ContextId top = view_.cpu_context(cpu, depth - 1);
+  if (top == rt::kNoContext) return rt::kNoContext;
+  if (depth > 1) return top;  // An interrupt occupies the CPU.
+  // The running task keeps the CPU if it cannot be preempted, or if this
+  // task does not outrank it (kernel prio: lower runs first) — except equal
+  // SCHED_OTHER tasks, which share the CPU in slices.
+  const int mine = view_.task_prio(id);
+  const int theirs = view_.task_prio(top);
+  const bool round_robin = theirs == mine &&
+                           view_.scenario().tasks()[top].policy == rt::Policy::kOther;
+  if (!view_.context_preemptible(top) || (theirs <= mine && !round_robin)) return top;
+  return rt::kNoContext;
+}
+
 bool OracleState::FindCycle(rt::ContextId start) {
   // Depth-first search with an explicit path; contexts are few (tens).
   const int n = num_contexts();
@@ -54,8 +76,12 @@ bool OracleState::FindCycle(rt::ContextId start) {
         if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
         next.push_back(h.context);
       }
+      if (s.predecessor != rt::kNoContext) next.push_back(s.predecessor);
     }
     if (const rt::ContextId up = InterruptedBy(c); up != rt::kNoContext) next.push_back(up);
+    if (const rt::ContextId cpu_user = KeptOffCpuBy(c); cpu_user != rt::kNoContext) {
+      next.push_back(cpu_user);
+    }
     return next;
   };
   auto visit = [&](auto&& self, rt::ContextId c) -> bool {

@@ -35,6 +35,11 @@ void LockRelease(LockId lock, const char* site) {
   if (auto* s = internal::ActiveState()) s->OnRelease(lock, site);
 }
 
+void LockWaitsBehind(LockId lock, uint16_t predecessor, const char* site) {
+  rt::Annotate(rt::Op::kLockContended, lock, predecessor);
+  if (auto* s = internal::ActiveState()) s->OnWaitsBehind(lock, predecessor, site);
+}
+
 void Invariant(bool holds, const char* what, const char* site) {
   if (holds) return;
   if (auto* s = internal::ActiveState()) s->OnInvariant(holds, what, site);

@@ -52,8 +52,19 @@ void OracleState::OnContended(LockId id, const char* site) {
   }
   c.waiting = true;
   c.wait_since = view_.now();
+  c.predecessor = rt::kNoContext;
   c.in_cycle = false;
   c.inverted = false;
+  FindCycle(me);
+}
+
+void OracleState::OnWaitsBehind(LockId id, rt::ContextId predecessor, const char* site) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  ContextState& c = contexts_[me];
+  if (!c.waiting || c.attempt_lock != id) OnContended(id, site);
+  c.predecessor = predecessor < num_contexts() ? predecessor : rt::kNoContext;
+  c.in_cycle = false;
   FindCycle(me);
 }
 
@@ -82,6 +93,7 @@ void OracleState::OnAcquired(LockId id, const char* site) {
   l.holders.push_back(Holder{me, mode, site, view_.now()});
   c.held.push_back(id);
   c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+  c.predecessor = rt::kNoContext;
   if (l.name == nullptr) l.name = "lock";
 }
 
@@ -92,6 +104,7 @@ void OracleState::OnFailed(LockId id, int error, const char* site) {
   if (error != -kEbusy) OnDeadlockResult(me, error, site);
   ContextState& c = contexts_[me];
   c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+  c.predecessor = rt::kNoContext;
 }
 
 void OracleState::OnRelease(LockId id, const char* /*site*/) {

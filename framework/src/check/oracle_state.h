@@ -48,6 +48,8 @@ struct ContextState {
   // Waiting (LockContended .. end of the attempt).
   bool waiting = false;
   uint64_t wait_since = 0;
+  // The context it is queued behind (LockWaitsBehind), or kNoContext.
+  rt::ContextId predecessor = rt::kNoContext;
   // The wait is part of a true deadlock since cycle_since (cycle_locks
   // distinct locks on the cycle: 1 = AA, more = ABBA).
   bool in_cycle = false;
@@ -74,11 +76,12 @@ class OracleState {
   void OnAcquired(LockId lock, const char* site);
   void OnFailed(LockId lock, int error, const char* site);
   void OnRelease(LockId lock, const char* site);
+  void OnWaitsBehind(LockId lock, rt::ContextId predecessor, const char* site);
   void OnInvariant(bool holds, const char* what, const char* site);
   void CheckLeaks(rt::ContextId exiting);  // kNoContext: every context (end).
 
   // deadlock_oracle.cc
-  // Finds a wait-for cycle through `start`; marks every waiter on it.
+  // Finds a wait-for cycle reachable from `start`; marks every waiter on it.
   bool FindCycle(rt::ContextId start);
   void CheckDeadlocks();  // Ticks: missed detection past the budget.
   void OnHang();
@@ -108,6 +111,10 @@ class OracleState {
   // The context a context waits for because it interrupted it (the one
   // directly above it on its CPU), or kNoContext.
   rt::ContextId InterruptedBy(rt::ContextId id) const;
+  // For a runnable task that is not running: the context that keeps it off
+  // its CPU — the interrupt on top, or a running task it cannot preempt —
+  // or kNoContext.
+  rt::ContextId KeptOffCpuBy(rt::ContextId id) const;
   void Record(rt::ContextId id, LockEvent::Kind kind, LockId lock);
 
  private:

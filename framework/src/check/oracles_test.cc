@@ -280,6 +280,107 @@ TEST_F(OraclesTest, TimeoutWithoutDeadlockIsStarvationAndALongerTimeoutIsClean) 
   EXPECT_TRUE(Run(patient).ok());
 }
 
+// A FIFO ticket lock: a waiter cannot get it before the tickets ahead of it,
+// so it says whom it waits behind (LockWaitsBehind).
+struct TicketLock {
+  LockId id;
+  const char* name;
+  int next = 0;
+  int owner = 0;
+  rt::ContextId holder_of[64] = {};  // Context that took each ticket.
+};
+
+void TicketLockLock(TicketLock& l) {
+  LockAcquire(l.id, l.name, LockMode::kExclusive, false, kSite);
+  const int me = l.next++;
+  l.holder_of[me % 64] = rt::CurrentContextId();
+  rt::Point(Op::kRmw, l.id, static_cast<uint64_t>(me), rt::kPointAtomic | rt::kPointWrite);
+  if (l.owner != me) {
+    LockContended(l.id, kSite);
+    LockWaitsBehind(l.id, l.holder_of[(me - 1) % 64], kSite);
+    for (;;) {
+      const int served = l.owner;
+      if (served == me) LockAcquired(l.id, kSite);  // The same step as the load.
+      rt::Point(Op::kRead, l.id, static_cast<uint64_t>(served), rt::kPointRead);
+      if (served == me) return;
+      rt::Spin(l.id);
+    }
+  }
+  LockAcquired(l.id, kSite);
+}
+
+void TicketLockUnlock(TicketLock& l) {
+  LockRelease(l.id, kSite);
+  ++l.owner;
+  rt::Point(Op::kWrite, l.id, static_cast<uint64_t>(l.owner), rt::kPointWrite);
+}
+
+// "holder" on CPU2 holds T for 100 us; "queued" on CPU0 queues behind it;
+// then an NMI queues too: on CPU0, behind "queued", which it interrupts (a
+// deadlock no lock holder explains: the queue order closes the cycle), or
+// on CPU1, behind a waiter that will get its turn.
+Scenario MakeQueueBehind(TicketLock& t, int nmi_cpu) {
+  Scenario s(nmi_cpu == 0 ? "queued-behind-own-cpu" : "queued-behind-other-cpu", 3);
+  s.OnReset([&t] { t.next = t.owner = 0; });
+  s.AddTask({.name = "holder", .affinity = Cpu(2), .body = [&t] {
+               TicketLockLock(t);
+               rt::SleepFor(100'000);
+               TicketLockUnlock(t);
+             }});
+  s.AddTask({.name = "queued", .affinity = Cpu(0), .start_ns = 1000, .body = [&t] {
+               TicketLockLock(t);
+               TicketLockUnlock(t);
+             }});
+  s.AddTask({.name = "raiser", .affinity = Cpu(1), .start_ns = 20'000, .body = [nmi_cpu] {
+               rt::RaiseInterrupt(kFirstHandler, nmi_cpu);
+             }});
+  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi, .cpus = rt::AllCpus(3),
+                  .handler = [&t] {
+                    TicketLockLock(t);
+                    TicketLockUnlock(t);
+                  }});
+  return s;
+}
+
+TEST_F(OraclesTest, QueuedBehindItsOwnCpusWaiterIsMissedAaAndBehindAnotherCpuIsClean) {
+  TicketLock t{1, "T"};
+  Scenario own = MakeQueueBehind(t, 0);
+  ExecutionResult r = Run(own);
+  EXPECT_EQ(r.verdict, Verdict::kMissedAa) << r.message << r.details;
+  EXPECT_NE(r.details.find("<NMI>"), std::string::npos) << r.details;
+  Scenario other = MakeQueueBehind(t, 1);
+  ExecutionResult ok = Run(other);
+  EXPECT_TRUE(ok.ok()) << ok.message << ok.details;
+}
+
+// An NMI on the holder's CPU waits behind a queued waiter that waits for
+// the holder, which cannot run while the NMI occupies its CPU: the edge
+// "runnable task -> what keeps it off its CPU" closes the cycle.
+TEST_F(OraclesTest, AnNmiKeepingTheHolderOffItsCpuIsMissedAa) {
+  TicketLock t{1, "T"};
+  Scenario s("nmi-over-holders-cpu", 2);
+  s.OnReset([&t] { t.next = t.owner = 0; });
+  s.AddTask({.name = "holder", .affinity = Cpu(1), .body = [&t] {
+               TicketLockLock(t);
+               rt::SleepFor(100'000);
+               TicketLockUnlock(t);
+             }});
+  s.AddTask({.name = "queued", .affinity = Cpu(0), .start_ns = 1000, .body = [&t] {
+               TicketLockLock(t);
+               TicketLockUnlock(t);
+             }});
+  s.AddTask({.name = "raiser", .affinity = Cpu(1), .start_ns = 20'000,
+             .body = [] { rt::RaiseInterrupt(kFirstHandler, 1); }});
+  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi, .cpus = rt::AllCpus(2),
+                  .handler = [&t] {
+                    TicketLockLock(t);
+                    TicketLockUnlock(t);
+                  }});
+  ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kMissedAa) << r.message << r.details;
+  EXPECT_NE(r.details.find("task:holder (CPU1): T"), std::string::npos) << r.details;
+}
+
 // --- Priority inversion ---
 
 // A sleeping lock; with `pi`, a waiter boosts the owner to its priority.

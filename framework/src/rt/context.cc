@@ -187,6 +187,7 @@ void SetEffectivePriority(TaskId task, int prio) {
 }
 int CurrentCpu() { return Current().cpu; }
 int NumCpus() { return M().scenario().num_cpus(); }
+ContextId CurrentContextId() { return Current().id; }
 ContextKind CurrentContextKind() { return Current().kind; }
 uint32_t PreemptCount() { return Current().preempt_count; }
 void PreemptDisable() {

@@ -31,6 +31,12 @@ int MachineView::context_cpu(ContextId id) const {
   return m_->contexts_[id]->cpu;
 }
 
+bool MachineView::context_preemptible(ContextId id) const {
+  RTFUZZ_PRECONDITION(id < m_->contexts_.size(), "no such context");
+  const internal::Context& c = *m_->contexts_[id];
+  return c.kind == ContextKind::kTask && c.preempt_count == 0 && !c.irqs_disabled;
+}
+
 ContextId MachineView::current_context() const {
   return m_->current_ != nullptr ? m_->current_->id : kNoContext;
 }

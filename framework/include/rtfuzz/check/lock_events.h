@@ -53,6 +53,14 @@ void LockFailed(LockId lock, int error, const char* site);
 // The lock is released (lock_release).
 void LockRelease(LockId lock, const char* site);
 
+// A queued lock (MCS, ticket): the waiting context cannot get `lock` before
+// `predecessor` (an rt::ContextId, rt::CurrentContextId() of the context
+// that queued ahead) has had its turn. The wait-for graph gets that edge
+// besides the ones to the holders, so an NMI queued behind its own CPU's
+// queued task is a cycle. rt::kNoContext clears it (the waiter became the
+// queue's head). The edge ends with the attempt.
+void LockWaitsBehind(LockId lock, uint16_t predecessor, const char* site);
+
 // A scenario or target invariant: if !holds, the verdict "invariant".
 void Invariant(bool holds, const char* what, const char* site);
 

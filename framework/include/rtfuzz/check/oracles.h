@@ -14,9 +14,11 @@
 // them; a target's own lock calls them where the kernel calls lockdep) and
 // look at the machine through rt::MachineView. Each is its own component:
 //   deadlock     wait-for graph over contexts — a waiter waits for the
-//                holders of its lock; an interrupted context waits for the
-//                context that interrupted it on its CPU; a cycle is a real AA
-//                (one lock) or ABBA (two or more) deadlock. missed-AA /
+//                holders of its lock and for the context queued ahead of it;
+//                an interrupted context waits for the context that
+//                interrupted it on its CPU; a runnable task waits for what
+//                keeps it off its CPU; a cycle is a real AA (one lock) or
+//                ABBA (two or more) deadlock. missed-AA /
 //                missed-ABBA, late-deadlock-detection, false-deadlock-report,
 //                starvation-timeout (deadlock_oracle.cc).
 //   inversion    a task waits on a lock whose transitive holder is runnable

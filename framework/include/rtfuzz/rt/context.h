@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "rtfuzz/base/verdict.h"
+#include "rtfuzz/rt/observer.h"
 #include "rtfuzz/rt/scenario.h"
 #include "rtfuzz/rt/trace.h"
 
@@ -91,6 +92,9 @@ void SetEffectivePriority(TaskId task, int prio);
 
 int CurrentCpu();
 int NumCpus();
+// The running context's id (tasks first, then interrupt instances; see
+// rt/observer.h): what a lock records to name a queued waiter's context.
+ContextId CurrentContextId();
 ContextKind CurrentContextKind();
 uint32_t PreemptCount();  // Of the current context; see preempt_count.h.
 void PreemptDisable();    // A point.

@@ -55,6 +55,10 @@ class MachineView {
   const std::string& context_name(ContextId id) const;
   ContextKind context_kind(ContextId id) const;
   int context_cpu(ContextId id) const;  // Current or last CPU.
+  // Whether a higher-priority wakeup could preempt the context now: a task
+  // context with preempt_count 0 and interrupts enabled. Interrupt contexts
+  // never are.
+  bool context_preemptible(ContextId id) const;
   ContextId current_context() const;    // kNoContext on the runner.
 
   // The CPU's context stack: level 0 is the running task (kNoContext when
