@@ -27,7 +27,7 @@ lock, so the oracles' idea of the owner never lags the lock word.
 | verdict | oracle | fires when | budget (`rt::OracleBudgets`) |
 |---|---|---|---|
 | `missed-AA`, `missed-ABBA` | deadlock | a context on a wait-for cycle (one lock: AA; more: ABBA) still waits past the budget, or its lock returns -ETIMEDOUT, or nothing can run | `deadlock_ns` (2 s) |
-| `late-deadlock-detection` | deadlock | -EDEADLK arrives later than the budget after the cycle formed | `late_aa_ns` (100 µs), `late_abba_ns` (2 ms) |
+| `late-deadlock-detection` | deadlock | -EDEADLK arrives later than the budget after the cycle formed | `late_aa_ns` (100 µs), `late_abba_ns` (5 ms) |
 | `false-deadlock-report` | deadlock | -EDEADLK with no cycle in reach | — |
 | `starvation-timeout` | deadlock | -ETIMEDOUT with no cycle in reach | — |
 | `priority-inversion` | inversion | a task waits on a lock whose transitive holder is runnable but kept off its CPU by a task of intermediate priority | `inversion_ns` (1 ms) |

@@ -15,6 +15,11 @@ namespace rtfuzz::fuzz {
 
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
                                         size_t size) {
+  return RunFuzzInput(scenario, data, size, FuzzOptions{});
+}
+
+const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
+                                        size_t size, const FuzzOptions& options) {
   // Both live as long as the process; every input gets every oracle.
   static check::Oracles* oracles = new check::Oracles();
   static rt::Machine* machine = [] {
@@ -26,15 +31,16 @@ const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint
   static uint64_t index = 0;
   sched::ByteSource source(data, size);
   machine->Run(scenario, source, index++, &result);
-  if (!result.ok()) {
-    report::ReportOptions options;
-    options.reproduce = "rtfuzz explore --scenario=" + scenario.name() + " --input=CRASH_FILE";
-    const std::string text = report::FormatExecutionReport(scenario, *machine, result, options);
-    std::fputs(text.c_str(), stderr);
-    std::fflush(stderr);
-    std::abort();
-  }
-  return result;
+  if (result.ok() || (options.is_finding && !options.is_finding(result))) return result;
+  report::ReportOptions report_options;
+  report_options.reproduce = !options.reproduce.empty()
+                                 ? options.reproduce
+                                 : "rtfuzz explore --scenario=" + scenario.name() +
+                                       " --input=CRASH_FILE";
+  const std::string text = report::FormatExecutionReport(scenario, *machine, result, report_options);
+  std::fputs(text.c_str(), stderr);
+  std::fflush(stderr);
+  std::abort();
 }
 
 }  // namespace rtfuzz::fuzz

@@ -15,6 +15,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string>
 
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/rt/scenario.h"
@@ -28,6 +30,22 @@ namespace rtfuzz::fuzz {
 // across calls.
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario,
                                         const uint8_t* data, size_t size);
+
+struct FuzzOptions {
+  // Whether a verdict is a finding (prints the report and aborts). Unset:
+  // every verdict but pass. A target uses it to let through what it knows
+  // the kernel accepts (rqspinlock's tolerated windows) or, to measure one
+  // bug, everything but that bug's verdict.
+  std::function<bool(const rt::ExecutionResult&)> is_finding;
+  // The command a finding's report prints to reproduce it ("CRASH_FILE"
+  // stands for the saved input). Unset: rtfuzz explore with --input.
+  std::string reproduce;
+};
+
+// RunFuzzInput with FuzzOptions.
+const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario,
+                                        const uint8_t* data, size_t size,
+                                        const FuzzOptions& options);
 
 }  // namespace rtfuzz::fuzz
 
