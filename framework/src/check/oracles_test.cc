@@ -315,14 +315,13 @@ void TicketLockUnlock(TicketLock& l) {
   rt::Point(Op::kWrite, l.id, static_cast<uint64_t>(l.owner), rt::kPointWrite);
 }
 
-// "holder" on CPU2 holds T for 100 us; "queued" on CPU0 queues behind it;
-// then an NMI queues too: on CPU0, behind "queued", which it interrupts (a
-// deadlock no lock holder explains: the queue order closes the cycle), or
-// on CPU1, behind a waiter that will get its turn.
-Scenario MakeQueueBehind(TicketLock& t, int nmi_cpu) {
-  Scenario s(nmi_cpu == 0 ? "queued-behind-own-cpu" : "queued-behind-other-cpu", 3);
+// "holder" holds T for 100 us; "queued" on CPU0 queues behind it; then
+// "raiser" raises an NMI on `nmi_cpu` that queues too.
+Scenario MakeQueueBehind(TicketLock& t, const char* name, int cpus, int holder_cpu,
+                         int raiser_cpu, int nmi_cpu) {
+  Scenario s(name, cpus);
   s.OnReset([&t] { t.next = t.owner = 0; });
-  s.AddTask({.name = "holder", .affinity = Cpu(2), .body = [&t] {
+  s.AddTask({.name = "holder", .affinity = Cpu(holder_cpu), .body = [&t] {
                TicketLockLock(t);
                rt::SleepFor(100'000);
                TicketLockUnlock(t);
@@ -331,10 +330,9 @@ Scenario MakeQueueBehind(TicketLock& t, int nmi_cpu) {
                TicketLockLock(t);
                TicketLockUnlock(t);
              }});
-  s.AddTask({.name = "raiser", .affinity = Cpu(1), .start_ns = 20'000, .body = [nmi_cpu] {
-               rt::RaiseInterrupt(kFirstHandler, nmi_cpu);
-             }});
-  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi, .cpus = rt::AllCpus(3),
+  s.AddTask({.name = "raiser", .affinity = Cpu(raiser_cpu), .start_ns = 20'000,
+             .body = [nmi_cpu] { rt::RaiseInterrupt(kFirstHandler, nmi_cpu); }});
+  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi, .cpus = rt::AllCpus(cpus),
                   .handler = [&t] {
                     TicketLockLock(t);
                     TicketLockUnlock(t);
@@ -342,40 +340,28 @@ Scenario MakeQueueBehind(TicketLock& t, int nmi_cpu) {
   return s;
 }
 
+// On CPU0 the NMI queues behind "queued", which it interrupts: a deadlock no
+// lock holder explains (the queue order closes the cycle). On CPU1 it
+// queues behind a waiter that will get its turn.
 TEST_F(OraclesTest, QueuedBehindItsOwnCpusWaiterIsMissedAaAndBehindAnotherCpuIsClean) {
   TicketLock t{1, "T"};
-  Scenario own = MakeQueueBehind(t, 0);
+  Scenario own = MakeQueueBehind(t, "queued-behind-own-cpu", 3, /*holder_cpu=*/2,
+                                 /*raiser_cpu=*/1, /*nmi_cpu=*/0);
   ExecutionResult r = Run(own);
   EXPECT_EQ(r.verdict, Verdict::kMissedAa) << r.message << r.details;
   EXPECT_NE(r.details.find("<NMI>"), std::string::npos) << r.details;
-  Scenario other = MakeQueueBehind(t, 1);
+  Scenario other = MakeQueueBehind(t, "queued-behind-other-cpu", 3, 2, 1, /*nmi_cpu=*/1);
   ExecutionResult ok = Run(other);
   EXPECT_TRUE(ok.ok()) << ok.message << ok.details;
 }
 
-// An NMI on the holder's CPU waits behind a queued waiter that waits for
-// the holder, which cannot run while the NMI occupies its CPU: the edge
+// The NMI lands on the holder's CPU and queues behind "queued", which waits
+// for the holder, which cannot run while the NMI occupies its CPU: the edge
 // "runnable task -> what keeps it off its CPU" closes the cycle.
 TEST_F(OraclesTest, AnNmiKeepingTheHolderOffItsCpuIsMissedAa) {
   TicketLock t{1, "T"};
-  Scenario s("nmi-over-holders-cpu", 2);
-  s.OnReset([&t] { t.next = t.owner = 0; });
-  s.AddTask({.name = "holder", .affinity = Cpu(1), .body = [&t] {
-               TicketLockLock(t);
-               rt::SleepFor(100'000);
-               TicketLockUnlock(t);
-             }});
-  s.AddTask({.name = "queued", .affinity = Cpu(0), .start_ns = 1000, .body = [&t] {
-               TicketLockLock(t);
-               TicketLockUnlock(t);
-             }});
-  s.AddTask({.name = "raiser", .affinity = Cpu(1), .start_ns = 20'000,
-             .body = [] { rt::RaiseInterrupt(kFirstHandler, 1); }});
-  s.AddInterrupt({.name = "pmu", .kind = ContextKind::kNmi, .cpus = rt::AllCpus(2),
-                  .handler = [&t] {
-                    TicketLockLock(t);
-                    TicketLockUnlock(t);
-                  }});
+  Scenario s = MakeQueueBehind(t, "nmi-over-holders-cpu", 2, /*holder_cpu=*/1,
+                               /*raiser_cpu=*/1, /*nmi_cpu=*/1);
   ExecutionResult r = Run(s);
   EXPECT_EQ(r.verdict, Verdict::kMissedAa) << r.message << r.details;
   EXPECT_NE(r.details.find("task:holder (CPU1): T"), std::string::npos) << r.details;
