@@ -60,62 +60,63 @@ rt::ContextId OracleState::KeptOffCpuBy(rt::ContextId id) const {
   return rt::kNoContext;
 }
 
+template <typename Visit>
+bool OracleState::ForEachSuccessor(rt::ContextId c, Visit visit) const {
+  const ContextState& s = contexts_[c];
+  if (s.waiting) {
+    for (const Holder& h : locks_[s.attempt_lock].holders) {
+      if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
+      if (visit(h.context)) return true;
+    }
+    if (s.predecessor != rt::kNoContext && visit(s.predecessor)) return true;
+  }
+  if (const rt::ContextId up = InterruptedBy(c); up != rt::kNoContext && visit(up)) return true;
+  const rt::ContextId cpu_user = KeptOffCpuBy(c);
+  return cpu_user != rt::kNoContext && visit(cpu_user);
+}
+
 bool OracleState::FindCycle(rt::ContextId start) {
-  // Depth-first search with an explicit path; contexts are few (tens).
-  const int n = num_contexts();
-  std::vector<int> on_path(static_cast<size_t>(n), -1);  // Index in path, or -1.
-  std::vector<bool> done(static_cast<size_t>(n), false);
-  std::vector<rt::ContextId> path;
-  std::vector<rt::ContextId> cycle;
-  auto successors = [this](rt::ContextId c) {
-    std::vector<rt::ContextId> next;
-    const ContextState& s = contexts_[c];
-    if (s.waiting) {
-      const LockInfo& l = locks_[s.attempt_lock];
-      for (const Holder& h : l.holders) {
-        if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
-        next.push_back(h.context);
-      }
-      if (s.predecessor != rt::kNoContext) next.push_back(s.predecessor);
-    }
-    if (const rt::ContextId up = InterruptedBy(c); up != rt::kNoContext) next.push_back(up);
-    if (const rt::ContextId cpu_user = KeptOffCpuBy(c); cpu_user != rt::kNoContext) {
-      next.push_back(cpu_user);
-    }
-    return next;
-  };
+  // Depth-first search with an explicit path; contexts are few (tens). The
+  // scratch vectors are members: this runs at every tick for every waiter,
+  // and must not allocate in the steady state.
+  const size_t n = static_cast<size_t>(num_contexts());
+  on_path_.assign(n, -1);  // Index in path_, or -1.
+  done_.assign(n, false);
+  path_.clear();
+  cycle_.clear();
   auto visit = [&](auto&& self, rt::ContextId c) -> bool {
-    on_path[c] = static_cast<int>(path.size());
-    path.push_back(c);
-    for (rt::ContextId next : successors(c)) {
-      if (on_path[next] >= 0) {
-        cycle.assign(path.begin() + on_path[next], path.end());
+    on_path_[c] = static_cast<int>(path_.size());
+    path_.push_back(c);
+    const bool found = ForEachSuccessor(c, [&](rt::ContextId next) {
+      if (on_path_[next] >= 0) {
+        cycle_.assign(path_.begin() + on_path_[next], path_.end());
         return true;
       }
-      if (!done[next] && self(self, next)) return true;
-    }
-    path.pop_back();
-    on_path[c] = -1;
-    done[c] = true;
+      return !done_[next] && self(self, next);
+    });
+    if (found) return true;
+    path_.pop_back();
+    on_path_[c] = -1;
+    done_[c] = true;
     return false;
   };
   if (!visit(visit, start)) return false;
   // Distinct locks the cycle's waiters wait for: 1 = AA, more = ABBA.
-  std::vector<LockId> locks;
-  for (rt::ContextId c : cycle) {
-    if (contexts_[c].waiting) locks.push_back(contexts_[c].attempt_lock);
+  locks_on_cycle_.clear();
+  for (rt::ContextId c : cycle_) {
+    if (contexts_[c].waiting) locks_on_cycle_.push_back(contexts_[c].attempt_lock);
   }
-  std::sort(locks.begin(), locks.end());
-  const int distinct =
-      static_cast<int>(std::unique(locks.begin(), locks.end()) - locks.begin());
+  std::sort(locks_on_cycle_.begin(), locks_on_cycle_.end());
+  const int distinct = static_cast<int>(
+      std::unique(locks_on_cycle_.begin(), locks_on_cycle_.end()) - locks_on_cycle_.begin());
   if (distinct == 0) return false;  // Interrupt edges alone never form a cycle.
-  for (rt::ContextId c : cycle) {
+  for (rt::ContextId c : cycle_) {
     ContextState& s = contexts_[c];
     if (!s.waiting || s.in_cycle) continue;
     s.in_cycle = true;
     s.cycle_since = view_.now();
     s.cycle_locks = distinct;
-    s.cycle = cycle;
+    s.cycle = cycle_;
   }
   return true;
 }

@@ -115,6 +115,10 @@ class OracleState {
   // its CPU — the interrupt on top, or a running task it cannot preempt —
   // or kNoContext.
   rt::ContextId KeptOffCpuBy(rt::ContextId id) const;
+  // Calls visit(next) for each wait-for edge c -> next until it returns
+  // true; returns whether it did.
+  template <typename Visit>
+  bool ForEachSuccessor(rt::ContextId c, Visit visit) const;
   void Record(rt::ContextId id, LockEvent::Kind kind, LockId lock);
 
  private:
@@ -123,6 +127,12 @@ class OracleState {
   uint64_t seq_ = 0;
   std::vector<LockInfo> locks_;
   std::vector<ContextState> contexts_;
+  // FindCycle's scratch, kept across calls so it does not allocate.
+  std::vector<int> on_path_;
+  std::vector<bool> done_;
+  std::vector<rt::ContextId> path_;
+  std::vector<rt::ContextId> cycle_;
+  std::vector<LockId> locks_on_cycle_;
 };
 
 // The state of the running execution, or null when no Oracles observe it.

@@ -61,10 +61,7 @@ void MachineImpl::SlowPath() {
                         " scheduling points (livelock, or a spin without cpu_relax())");
   }
   if (now_ >= check_at_) {
-    if (now_ >= options_.max_time_ns) {
-      FinishFromFiber(Verdict::kTimeBudget,
-                      "virtual time passed " + std::to_string(options_.max_time_ns) + " ns");
-    }
+    if (now_ >= options_.max_time_ns) ReportTimeBudget();
     FireDueTimers();
     if (now_ >= next_tick_) Tick();
   }
@@ -140,27 +137,23 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       for (const auto& t : tasks_) {
         if (t->state != RunState::kExited) blocked += " " + t->ctx.name;
       }
-      const std::string message =
-          "nothing can run and no timer is pending; waiting:" + blocked;
-      if (current_ == nullptr) {
-        Finish(Verdict::kHang, message);
-        return nullptr;
-      }
-      FinishFromFiber(Verdict::kHang, message);
+      // Report(): from a fiber it does not return; on the runner it records.
+      Report(Verdict::kHang, "nothing can run and no timer is pending; waiting:" + blocked);
+      return nullptr;
     }
     if (now_ >= options_.max_time_ns) {
-      const std::string message =
-          "virtual time passed " + std::to_string(options_.max_time_ns) + " ns";
-      if (current_ == nullptr) {
-        Finish(Verdict::kTimeBudget, message);
-        return nullptr;
-      }
-      FinishFromFiber(Verdict::kTimeBudget, message);
+      ReportTimeBudget();
+      return nullptr;
     }
     FireDueTimers();
     if (now_ >= next_tick_) Tick();
     if (finished_) return nullptr;  // An observer reported, on the runner.
   }
+}
+
+void MachineImpl::ReportTimeBudget() {
+  Report(Verdict::kTimeBudget,
+         "virtual time passed " + std::to_string(options_.max_time_ns) + " ns");
 }
 
 void MachineImpl::Warp() {

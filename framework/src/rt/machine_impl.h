@@ -183,6 +183,7 @@ class MachineImpl {
   bool Runnable(const VirtualCpu& cpu) const;
   bool Stuck(const VirtualCpu& cpu) const;
   void Warp();
+  void ReportTimeBudget();  // Via Report(): from a fiber it does not return.
   void DrawSlice();
   void NoteNewRunnable(int cpu);
 

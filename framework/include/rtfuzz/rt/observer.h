@@ -95,7 +95,7 @@ class Observer {
   // At most every MachineOptions::observer_tick_ns of virtual time, and after
   // every time warp: where time-based oracles look.
   virtual void OnTick(const MachineView& view) { (void)view; }
-  // An interrupt context is about to return (level = its stack level).
+  // An interrupt context is about to return.
   virtual void OnInterruptExit(const MachineView& view, ContextId id) {
     (void)view;
     (void)id;
