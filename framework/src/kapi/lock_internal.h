@@ -163,7 +163,11 @@ void RwbaseWriteUnlock(rtfuzz_kapi_rwbase* b, LockSite& l);
 // --- The non-RT sleeping locks' FIFO (mutex.cc) ---
 
 void SleeplockSync(rtfuzz_kapi_sleeplock* sl);
-void FifoAppend(rtfuzz_kapi_sleeplock* sl, rtfuzz_kapi_fifo_waiter* w);
+// A contended attempt joins the queue: announces the wait, ends the run if
+// the current context may not sleep (`what` names the call), and appends
+// `w` (on the waiter's stack) for the current task. Not a point.
+void FifoJoin(rtfuzz_kapi_sleeplock* sl, LockSite& l, rtfuzz_kapi_fifo_waiter* w, bool write,
+              const char* what);
 void FifoRemove(rtfuzz_kapi_sleeplock* sl, rtfuzz_kapi_fifo_waiter* w);
 
 // The API name of a lock call in `mode` (plain, _irq, _irqsave, _bh), for

@@ -33,7 +33,15 @@ void SleeplockSync(rtfuzz_kapi_sleeplock* sl) {
   sl->head = sl->tail = nullptr;
 }
 
-void FifoAppend(rtfuzz_kapi_sleeplock* sl, rtfuzz_kapi_fifo_waiter* w) {
+void FifoJoin(rtfuzz_kapi_sleeplock* sl, LockSite& l, rtfuzz_kapi_fifo_waiter* w, bool write,
+              const char* what) {
+  AnnotateContended(l);
+  const uint32_t me = CurrentOwner();
+  if (!OwnerIsTask(me)) CannotWait(what, l.site);
+  *w = rtfuzz_kapi_fifo_waiter{};
+  w->owner = me;
+  w->task = OwnerTask(me);
+  w->write = write;
   w->next = nullptr;
   if (sl->tail != nullptr) {
     sl->tail->next = w;
@@ -77,13 +85,8 @@ void FifoMutexLock(rtfuzz_kapi_sleeplock* sl, LockSite& l) {
     LockPoint(l.id, me, /*wrote=*/true);
     return;
   }
-  AnnotateContended(l);
-  if (!OwnerIsTask(me)) CannotWait("mutex_lock()", l.site);
-  rtfuzz_kapi_fifo_waiter w{};
-  w.owner = me;
-  w.task = OwnerTask(me);
-  w.write = true;
-  FifoAppend(sl, &w);
+  rtfuzz_kapi_fifo_waiter w;
+  FifoJoin(sl, l, &w, /*write=*/true, "mutex_lock()");
   LockPoint(l.id, sl->owner, /*wrote=*/true);  // MUTEX_FLAG_WAITERS is set.
   // Check, then sleep, as one step (see RtMutexLock in rtmutex.cc).
   bool woken = false;

@@ -61,14 +61,8 @@ void Grant(rtfuzz_kapi_sleeplock* sl, Wakeups* wakeups) {
 
 // The waiter's side: queue, then sleep until a release grants the lock.
 void WaitForGrant(rtfuzz_kapi_sleeplock* sl, LockSite& l, bool write, const char* what) {
-  AnnotateContended(l);
-  const uint32_t me = CurrentOwner();
-  if (!OwnerIsTask(me)) CannotWait(what, l.site);
-  rtfuzz_kapi_fifo_waiter w{};
-  w.owner = me;
-  w.task = OwnerTask(me);
-  w.write = write;
-  FifoAppend(sl, &w);
+  rtfuzz_kapi_fifo_waiter w;
+  FifoJoin(sl, l, &w, write, what);
   LockPoint(l.id, sl->readers, /*wrote=*/true);  // RWSEM_FLAG_WAITERS is set.
   // Check, then sleep, as one step (see RtMutexLock in rtmutex.cc); pairs
   // with the grant and wakeup in Release().
