@@ -37,6 +37,10 @@ struct mcs_spinlock {
 static DEFINE_PER_CPU_ALIGNED(struct mcs_spinlock, rqnodes[_Q_MAX_NODES]);
 static DEFINE_PER_CPU_ALIGNED(struct rqspinlock_held, rqspinlock_held_locks);
 
+/* Model only: rqnodes[0].count updates per CPU, to see the racy window. */
+static DEFINE_PER_CPU(int, rqnodes_count_updates);
+struct rqspinlock_stats rqspinlock_stats;
+
 struct rqspinlock_timeout {
 	u64 timeout_end;
 	u64 duration;
@@ -446,12 +450,22 @@ queue:
 
 	node = this_cpu_ptr(&rqnodes[0]);
 	if (cfg.racy_count) {
-		/* Planted: idx = node->count++ as a separate load and store. */
+		/*
+		 * Planted: idx = node->count++ as a separate load and store.
+		 * An interrupt delivered at the load's point runs between the
+		 * two; the update counter (not a step) tells whether one
+		 * updated the count in there.
+		 */
+		int updates = *this_cpu_ptr(&rqnodes_count_updates);
+
 		idx = READ_ONCE(node->count);
+		if (*this_cpu_ptr(&rqnodes_count_updates) != updates)
+			rqspinlock_stats.racy_count_window++;
 		WRITE_ONCE(node->count, idx + 1);
 	} else {
 		idx = this_cpu_inc_return(rqnodes[0].count) - 1;
 	}
+	(*this_cpu_ptr(&rqnodes_count_updates))++;
 	tail = encode_tail(smp_processor_id(), idx);
 
 	/*
@@ -462,6 +476,8 @@ queue:
 	if (unlikely(idx >= _Q_MAX_NODES ||
 		     (cfg.nmi_trylock && in_nmi() &&
 		      (!cfg.nmi_trylock_nested || idx > 0)))) {
+		if (in_nmi() && idx > 0)
+			rqspinlock_stats.nmi_trylock_nested++;
 		if (cfg.single_trylock) {
 			/* (d): one attempt; failing is reported as deadlock. */
 			if (!res_spin_trylock(lock)) {
@@ -671,5 +687,7 @@ void rqspinlock_reset_percpu(int nr_cpus)
 		per_cpu(rqspinlock_held_locks, cpu) = {};
 		for (int i = 0; i < _Q_MAX_NODES; i++)
 			per_cpu(rqnodes[i], cpu) = {};
+		per_cpu(rqnodes_count_updates, cpu) = 0;
 	}
+	rqspinlock_stats = {};
 }

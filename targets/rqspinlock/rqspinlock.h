@@ -127,4 +127,19 @@ rqspinlock_t *rqspinlock_held_entry(int cpu, int i);
 int rqspinlock_node_count(int cpu);
 void rqspinlock_reset_percpu(int nr_cpus);
 
+/*
+ * Model only, per execution (plain counters, not points; reset by
+ * rqspinlock_reset_percpu()), so tests can show a window was reached:
+ *   nmi_trylock_nested  NMI trylock fallbacks entered with idx > 0 (its
+ *                       CPU already has a node in use: c's case)
+ *   racy_count_window   racy-count increments that another context of the
+ *                       same CPU updated the count inside (between the load
+ *                       and the store: the lost update happened)
+ */
+struct rqspinlock_stats {
+	int nmi_trylock_nested;
+	int racy_count_window;
+};
+extern struct rqspinlock_stats rqspinlock_stats;
+
 #endif  /* TARGETS_RQSPINLOCK_RQSPINLOCK_H_ */

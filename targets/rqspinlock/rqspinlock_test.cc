@@ -7,6 +7,7 @@
 // windows the kernel accepts (scenarios.h, ToleratedWindow) is counted as
 // "tolerated:<window>", never as a finding.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -18,6 +19,7 @@
 #include "rtfuzz/check/oracles.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/random_source.h"
+#include "rqspinlock.h"
 #include "scenarios.h"
 #include "variant.h"
 
@@ -48,8 +50,12 @@ class RqspinlockTest : public ::testing::Test {
     rtfuzz::rt::Scenario s = rq::MakeScenario(scenario, *v);
     rtfuzz::sched::RandomSource random(1);
     Survey out;
+    windows_ = {};
     for (uint64_t i = 0; i < runs; ++i) {
       ExecutionResult r = machine_.Run(s, random, i);
+      windows_.max_steps = std::max(windows_.max_steps, r.steps);
+      windows_.nmi_trylock_nested += rqspinlock_stats.nmi_trylock_nested > 0 ? 1 : 0;
+      windows_.racy_count_window += rqspinlock_stats.racy_count_window > 0 ? 1 : 0;
       if (r.ok()) continue;
       std::string key(rtfuzz::VerdictName(r.verdict));
       if (r.verdict == Verdict::kFalseDeadlockReport) {
@@ -67,9 +73,21 @@ class RqspinlockTest : public ::testing::Test {
     for (const auto& [k, f] : out) {
       line += " " + k + "=" + std::to_string(f.count) + "(first " + std::to_string(f.first) + ")";
     }
+    line += " [max steps " + std::to_string(windows_.max_steps) + ", executions with a nested" +
+            " NMI trylock " + std::to_string(windows_.nmi_trylock_nested) + ", with the racy" +
+            " window hit " + std::to_string(windows_.racy_count_window) + "]";
     std::printf("%s\n", line.c_str());
     return out;
   }
+
+  // Of the last Run(): the most steps of one execution, and how many
+  // executions reached each model window (rqspinlock_stats).
+  struct Windows {
+    uint64_t max_steps = 0;
+    int nmi_trylock_nested = 0;
+    int racy_count_window = 0;
+  };
+  Windows windows_;
 
   rtfuzz::rt::Machine machine_;
   rtfuzz::check::Oracles oracles_;
@@ -80,6 +98,11 @@ bool OnlyTolerated(const Survey& s) {
     if (k.rfind("tolerated:", 0) != 0) return false;
   }
   return true;
+}
+
+Survey Without(Survey s, const std::string& verdict) {
+  s.erase(verdict);
+  return s;
 }
 
 std::string Keys(const Survey& s) {
@@ -198,11 +221,67 @@ TEST_F(RqspinlockTest, EV1LeakBreaksTheHeldTable) {
   }
 }
 
-// idx = count++ as a load and a store: an interrupting context always
-// restores the count before the interrupted one stores, and nobody uses the
-// node before the store, so the lost update is invisible. It breaks nothing
-// here (the reviewer's concern needs two live users of one node).
-TEST_F(RqspinlockTest, RacyCountBreaksNothingObservable) {
+// 0d80e7f951be sends every NMI at `queue` to the 250 ms trylock loop, which
+// succeeds only on a free word. CPU0's task never takes A; CPU1 and CPU2
+// keep A busy back to back for 350 ms, so the NMI on CPU0 starves and
+// times out with no deadlock. A fair queue (v6.15), and an idx-0 NMI that
+// queues (c and later), get the lock.
+TEST_F(RqspinlockTest, NmiStarveIsolatesTheTrylockStarvation) {
+  constexpr uint64_t kStarveRuns = 300;
+  for (std::string_view trylock : {"nmi-trylock", "a", "b"}) {
+    Survey s = Run("nmi-starve", trylock, kStarveRuns);
+    ASSERT_TRUE(s.count("starvation-timeout")) << trylock << ": " << Keys(s);
+    EXPECT_TRUE(OnlyTolerated(Without(s, "starvation-timeout"))) << trylock << ": " << Keys(s);
+    EXPECT_NE(s["starvation-timeout"].message.find("nmi:perf@0: A returned -ETIMEDOUT after 25"),
+              std::string::npos)
+        << s["starvation-timeout"].message;
+  }
+  for (std::string_view fair : {"v6.15", "c", "d", "e", "v6.19", "fixed"}) {
+    Survey s = Run("nmi-starve", fair, kStarveRuns);
+    EXPECT_TRUE(s.empty()) << fair << ": " << Keys(s);
+  }
+}
+
+// c vs d. From (b) on, the loop's first check_timeout() finds an NMI's
+// same-lock AA at once, and its ABBA check ends a cycle within 1 ms, so
+// what is left of c's 250 ms loop is starvation: an NMI on B while its
+// CPU's task is queued on A (idx > 0) spins on a contended B and times
+// out. (d) tries once and fails at once: -EDEADLK with no deadlock, the
+// cost 81d5a6a43859 accepts (tolerated). v6.15 queues the NMI fairly.
+TEST_F(RqspinlockTest, NmiNestedTellsCFromD) {
+  constexpr uint64_t kNestedRuns = 1000;
+  for (std::string_view loop : {"nmi-trylock", "b", "c"}) {
+    Survey s = Run("nmi-nested", loop, kNestedRuns);
+    EXPECT_GT(windows_.nmi_trylock_nested, 0) << loop;
+    ASSERT_TRUE(s.count("starvation-timeout")) << loop << ": " << Keys(s);
+    EXPECT_TRUE(OnlyTolerated(Without(s, "starvation-timeout"))) << loop << ": " << Keys(s);
+    EXPECT_NE(s["starvation-timeout"].message.find("nmi:perf@0: B returned -ETIMEDOUT after 25"),
+              std::string::npos)
+        << s["starvation-timeout"].message;
+  }
+  for (std::string_view once : {"d", "e", "fixed"}) {
+    Survey s = Run("nmi-nested", once, kNestedRuns);
+    EXPECT_GT(windows_.nmi_trylock_nested, 0) << once;
+    EXPECT_TRUE(OnlyTolerated(s)) << once << ": " << Keys(s);
+    EXPECT_TRUE(s.count("tolerated:nmi-over-own-cpu-attempt")) << once << ": " << Keys(s);
+  }
+  Survey v615 = Run("nmi-nested", "v6.15", kNestedRuns);
+  EXPECT_TRUE(v615.empty()) << Keys(v615);
+}
+
+// idx = count++ as a load and a store. Interrupts nest LIFO and every
+// context that increments the count decrements it before it returns, so an
+// interrupting context leaves the count as the interrupted one loaded it,
+// and that one's store is right. nmi-count proves the window is reached:
+// an NMI on B lands between CPU0's load and store of the count for A and
+// increments the count in there. Nothing breaks (docs/targets/rqspinlock.md).
+TEST_F(RqspinlockTest, RacyCountReachesTheWindowAndBreaksNothing) {
+  Survey racy = Run("nmi-count", "racy-count");
+  EXPECT_GE(windows_.racy_count_window, 50);
+  EXPECT_TRUE(OnlyTolerated(racy)) << Keys(racy);
+  Survey fixed = Run("nmi-count", "fixed");
+  EXPECT_EQ(windows_.racy_count_window, 0);
+  EXPECT_TRUE(OnlyTolerated(fixed)) << Keys(fixed);
   for (std::string_view scenario : rq::ScenarioNames()) {
     Survey s = Run(scenario, "racy-count");
     EXPECT_TRUE(OnlyTolerated(s)) << scenario << ": " << Keys(s);

@@ -8,8 +8,10 @@
 
 #include "rqspinlock.h"
 
+#include <asm/processor.h>
 #include <linux/compiler.h>
 #include <linux/percpu.h>
+#include <linux/timekeeping.h>
 
 namespace rtfuzz::targets::rqspinlock {
 namespace {
@@ -31,6 +33,9 @@ rqspinlock_t* attempt_lock[rt::kMaxCpus];
 int unlocking[rt::kMaxCpus];
 bool nmi_over_attempt[rt::kMaxCpus];
 bool nmi_over_unlock[rt::kMaxCpus];
+
+// nmi-starve: contenders still running (CPU0's task spins until 0).
+int contenders_left;
 
 Guarded* GuardOf(rqspinlock_t* lock) { return lock == &lock_a ? &guard_a : &guard_b; }
 
@@ -102,6 +107,14 @@ void Work(rqspinlock_t* lock, int steps) {
       WRITE_ONCE(g->data, g->data + 1);
     }
   }
+}
+
+// A long critical section: a busy wait on the clock, as a BPF program
+// looping under the lock. cpu_relax() lets the machine see it stuck and
+// warp over it instead of stepping through milliseconds.
+void Hold(uint64_t ns) {
+  const uint64_t end = ktime_get_mono_fast_ns() + ns;
+  while (ktime_get_mono_fast_ns() < end) cpu_relax();
 }
 
 // Take, work, drop; returns the lock's result.
@@ -200,6 +213,112 @@ rt::Scenario MakeAbba(const rqspinlock_variant& v) {
   return s;
 }
 
+rt::Scenario MakeNmiStarve(const rqspinlock_variant& v) {
+  constexpr int kCpus = 3;
+  // 2 contenders x 7 rounds x 25 ms: A is never free for 350 ms, longer
+  // than the NMI's 250 ms trylock loop, whenever the NMI comes early.
+  constexpr int kRounds = 7;
+  constexpr uint64_t kHoldNs = 25 * NSEC_PER_MSEC;
+  rt::Scenario s("nmi-starve", kCpus);
+  s.OnReset([v] {
+    Reset(v, kCpus);
+    contenders_left = kCpus - 1;
+  });
+  // CPU0's task never takes A; it only runs, so the PMU's NMI fires.
+  s.AddTask({.name = "idle0", .affinity = rt::Cpu(0), .body = [] {
+               while (READ_ONCE(contenders_left) > 0) cpu_relax();
+             }});
+  for (int cpu = 1; cpu < kCpus; ++cpu) {
+    s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
+                 for (int i = 0; i < kRounds; ++i) {
+                   unsigned long flags = 0;
+                   if (Take(&lock_a, &flags) != 0) continue;
+                   Hold(kHoldNs);
+                   Drop(&lock_a, flags);
+                 }
+                 // One step: no other CPU runs between the read and the store.
+                 WRITE_ONCE(contenders_left, contenders_left - 1);
+               }});
+  }
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 96, 1),
+                  .handler = [] { NmiProgram(&lock_a); }});
+  AddTableEndCheck(s, kCpus);
+  return s;
+}
+
+rt::Scenario MakeNmiNested(const rqspinlock_variant& v) {
+  constexpr int kCpus = 4;
+  constexpr int kRounds = 7;
+  constexpr uint64_t kHoldNs = 25 * NSEC_PER_MSEC;
+  rt::Scenario s("nmi-nested", kCpus);
+  s.OnReset([v] { Reset(v, kCpus); });
+  // CPU0 and CPU3 take A while the B holders pass through it, so CPU0's
+  // task often sits in A's queue (its rqnodes[0] in use: idx > 0 in NMI).
+  // The NMI comes within CPU0's first 192 steps, early in B's 350 ms.
+  for (int cpu : {0, 3}) {
+    s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
+                 for (int i = 0; i < 3; ++i) (void)Section(&lock_a, 2);
+               }});
+  }
+  // CPU1 and CPU2: A then B (same order, no ABBA), then 25 ms on B alone,
+  // back to back: B is never free for 350 ms.
+  for (int cpu = 1; cpu <= 2; ++cpu) {
+    s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
+                 for (int i = 0; i < kRounds; ++i) {
+                   unsigned long fa = 0, fb = 0;
+                   if (Take(&lock_a, &fa) != 0) continue;
+                   if (Take(&lock_b, &fb) != 0) {
+                     Drop(&lock_a, fa);
+                     continue;
+                   }
+                   // Out of order: A's unlock restores B's (disabled) flags.
+                   Drop(&lock_a, fb);
+                   Hold(kHoldNs);
+                   Drop(&lock_b, fa);
+                 }
+               }});
+  }
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 96, 1),
+                  .handler = [] { NmiProgram(&lock_b); }});
+  AddTableEndCheck(s, kCpus);
+  return s;
+}
+
+rt::Scenario MakeNmiCount(const rqspinlock_variant& v) {
+  constexpr int kCpus = 4;
+  rt::Scenario s("nmi-count", kCpus);
+  s.OnReset([v] { Reset(v, kCpus); });
+  // CPU1 holds A and B for 1 ms; CPU2 and CPU3 wait on them as pending
+  // waiters, so CPU0's task and an NMI on CPU0 (on B: A would stop at (e)'s
+  // AA check) both reach `queue` and its rqnodes[0].count increment.
+  s.AddTask({.name = "holder1", .affinity = rt::Cpu(1), .body = [] {
+               unsigned long fa = 0, fb = 0;
+               if (Take(&lock_a, &fa) != 0) return;
+               if (Take(&lock_b, &fb) == 0) {
+                 Hold(NSEC_PER_MSEC);
+                 Drop(&lock_b, fb);
+               }
+               Drop(&lock_a, fa);
+             }});
+  for (int cpu = 2; cpu <= 3; ++cpu) {
+    s.AddTask({.name = "pending" + std::to_string(cpu), .affinity = rt::Cpu(cpu),
+               .start_ns = 2 * NSEC_PER_USEC, .body = [cpu] {
+                 (void)Section(cpu == 2 ? &lock_a : &lock_b, 2);
+               }});
+  }
+  s.AddTask({.name = "prog0", .affinity = rt::Cpu(0), .start_ns = 5 * NSEC_PER_USEC,
+             .body = [] { (void)Section(&lock_a, 2); }});
+  // A short period: the NMI lands on one of the first ~30 steps of CPU0,
+  // the path to the count's load included.
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 16, 1),
+                  .handler = [] { NmiProgram(&lock_b); }});
+  AddTableEndCheck(s, kCpus);
+  return s;
+}
+
 rt::Scenario MakeStress(const rqspinlock_variant& v) {
   constexpr int kCpus = 3;
   rt::Scenario s("stress", kCpus);
@@ -234,7 +353,8 @@ std::string_view ToleratedWindow(int cpu, bool nmi) {
 }
 
 const std::vector<std::string_view>& ScenarioNames() {
-  static const std::vector<std::string_view> names = {"task-nmi", "nmi-queue", "abba", "stress"};
+  static const std::vector<std::string_view> names = {"task-nmi", "nmi-queue", "abba",
+                                                       "stress",   "nmi-starve", "nmi-nested", "nmi-count"};
   return names;
 }
 
@@ -242,6 +362,9 @@ rt::Scenario MakeScenario(std::string_view name, const rqspinlock_variant& v) {
   if (name == "task-nmi") return MakeTaskNmi(v);
   if (name == "nmi-queue") return MakeNmiQueue(v);
   if (name == "abba") return MakeAbba(v);
+  if (name == "nmi-starve") return MakeNmiStarve(v);
+  if (name == "nmi-nested") return MakeNmiNested(v);
+  if (name == "nmi-count") return MakeNmiCount(v);
   return MakeStress(v);
 }
 

@@ -15,6 +15,17 @@
  *              CPU takes the other task's first lock (ABBA, 6.19's head)
  *   stress     3 CPUs, 3 rounds each on A, no NMI: mutual exclusion and
  *              table consistency
+ *   nmi-starve 3 CPUs: CPU1 and CPU2 hold A back to back (7 rounds of a
+ *              25 ms busy wait each); CPU0's task never takes A; an NMI on
+ *              CPU0 takes A (0d80e7f951be's trylock starvation, no deadlock)
+ *   nmi-nested 4 CPUs: CPU1 and CPU2 take A then B and hold B 25 ms, back
+ *              to back; CPU0 and CPU3 take A; an NMI on CPU0 takes B while
+ *              CPU0's task may be queued on A (idx > 0: c's 250 ms loop vs
+ *              d's single trylock)
+ *   nmi-count  4 CPUs: CPU1 holds A and B for 1 ms, CPU2 and CPU3 pend on
+ *              them; CPU0's task takes A and an NMI on CPU0 takes B, both
+ *              through `queue` (the racy-count window between the load and
+ *              the store of rqnodes[0].count)
  *
  * Every attempt checks (check::Invariant) that the return code is 0,
  * -EDEADLK or -ETIMEDOUT, that the CPU's held table grew by one on success
@@ -37,6 +48,9 @@ rt::Scenario MakeTaskNmi(const rqspinlock_variant& v);
 rt::Scenario MakeNmiQueue(const rqspinlock_variant& v);
 rt::Scenario MakeAbba(const rqspinlock_variant& v);
 rt::Scenario MakeStress(const rqspinlock_variant& v);
+rt::Scenario MakeNmiStarve(const rqspinlock_variant& v);
+rt::Scenario MakeNmiNested(const rqspinlock_variant& v);
+rt::Scenario MakeNmiCount(const rqspinlock_variant& v);
 
 // After an execution that ended with -EDEADLK judged a false report on
 // `cpu` (from an NMI if `nmi`): the name of the window the kernel accepts
