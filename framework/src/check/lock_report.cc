@@ -31,6 +31,14 @@ std::string OracleState::LockName(LockId id) const {
   return "lock#" + std::to_string(id);
 }
 
+std::map<uint32_t, std::string> OracleState::LockNames() const {
+  std::map<uint32_t, std::string> names;
+  for (size_t id = 0; id < locks_.size(); ++id) {
+    if (locks_[id].name != nullptr) names[static_cast<uint32_t>(id)] = locks_[id].name;
+  }
+  return names;
+}
+
 std::string OracleState::Where(const char* site) const {
   return site != nullptr ? std::string(" site: ") + site + "\n" : std::string();
 }

@@ -9,6 +9,7 @@
 #define RTFUZZ_SRC_CHECK_ORACLE_STATE_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,7 @@ class OracleState {
 
   // lock_report.cc: report bodies.
   std::string LockName(LockId lock) const;
+  std::map<uint32_t, std::string> LockNames() const;  // Of named locks.
   // The last `per_context` lock events of each context, in CPU columns, then
   // `footer` (e.g. "*** DEADLOCK ***").
   std::string ScenarioTable(const std::vector<rt::ContextId>& contexts,

@@ -71,4 +71,6 @@ void Oracles::OnExecutionEnd(const rt::MachineView&) {
   state_->CheckLeaks(rt::kNoContext);
 }
 
+std::map<uint32_t, std::string> Oracles::LockNames() const { return state_->LockNames(); }
+
 }  // namespace rtfuzz::check

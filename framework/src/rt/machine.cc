@@ -351,7 +351,13 @@ uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
   RTFUZZ_CHECK(bound >= 2, "the machine asked a question with one answer");
   const uint64_t value = source_->Choose(kind, bound);
   RTFUZZ_CHECK(value < bound, "DecisionSource answered out of range");
-  result_->decisions.push_back(sched::Decision{kind, bound, value});
+  sched::Decision d{.kind = kind, .bound = bound, .value = value};
+  d.step = static_cast<uint32_t>(step_);
+  if (current_ != nullptr) {  // The runner asks between points: no context.
+    d.cpu = static_cast<uint8_t>(current_->cpu);
+    d.context = current_->id;
+  }
+  result_->decisions.push_back(d);
   return value;
 }
 

@@ -16,6 +16,9 @@ constexpr std::string_view kKindNames[kDecisionKindCount] = {
     "next-cpu", "slice", "pmu-period", "pmu-phase", "value",
 };
 
+// Bytes one decision of this bound takes in a ByteSource input.
+size_t ByteWidth(uint64_t bound) { return bound <= (1u << 8) ? 1 : bound <= (1u << 16) ? 2 : 4; }
+
 }  // namespace
 
 std::string_view DecisionKindName(DecisionKind kind) { return NameOf(kKindNames, kind); }
@@ -25,7 +28,7 @@ bool ParseDecisionKind(std::string_view name, DecisionKind* kind) {
 }
 
 uint64_t ByteSource::Choose(DecisionKind, uint64_t bound) {
-  const size_t width = bound <= (1u << 8) ? 1 : bound <= (1u << 16) ? 2 : 4;
+  const size_t width = ByteWidth(bound);
   if (size_ - pos_ < width) {
     pos_ = size_;  // A partial decision is not read: exhausted from here on.
     return 0;
@@ -34,6 +37,15 @@ uint64_t ByteSource::Choose(DecisionKind, uint64_t bound) {
   for (size_t i = 0; i < width; ++i) raw |= uint64_t{data_[pos_ + i]} << (8 * i);
   pos_ += width;
   return raw % bound;
+}
+
+std::string EncodeDecisionBytes(const std::vector<Decision>& decisions) {
+  std::string bytes;
+  for (const Decision& d : decisions) {
+    const size_t width = ByteWidth(d.bound);
+    for (size_t i = 0; i < width; ++i) bytes.push_back(static_cast<char>(d.value >> (8 * i)));
+  }
+  return bytes;
 }
 
 void RandomSource::BeginExecution(uint64_t index) {

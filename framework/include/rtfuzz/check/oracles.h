@@ -37,7 +37,10 @@
 #ifndef RTFUZZ_CHECK_ORACLES_H_
 #define RTFUZZ_CHECK_ORACLES_H_
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "rtfuzz/check/lock_events.h"
 #include "rtfuzz/rt/observer.h"
@@ -60,6 +63,10 @@ class Oracles final : public rt::Observer {
   void OnInterruptExit(const rt::MachineView& view, rt::ContextId id) override;
   void OnHang(const rt::MachineView& view) override;
   void OnExecutionEnd(const rt::MachineView& view) override;
+
+  // The name of every lock the last execution's lock events named, by lock
+  // id (the trace's object id for lock records): for pictures of the trace.
+  std::map<uint32_t, std::string> LockNames() const;
 
  private:
   std::unique_ptr<internal::OracleState> state_;

@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "rtfuzz/sched/decision_source.h"
 
@@ -33,6 +35,11 @@ class ByteSource final : public DecisionSource {
   size_t size_;
   size_t pos_ = 0;
 };
+
+// The bytes a ByteSource reads back as `decisions` (each value in its
+// bound's width): turns a schedule file back into a libFuzzer input. Exact
+// as long as the execution asks the same questions, which a replay does.
+std::string EncodeDecisionBytes(const std::vector<Decision>& decisions);
 
 }  // namespace rtfuzz::sched
 

@@ -51,11 +51,20 @@ std::string_view DecisionKindName(DecisionKind kind);
 bool ParseDecisionKind(std::string_view name, DecisionKind* kind);
 
 struct Decision {
-  DecisionKind kind;
-  uint64_t bound;  // The question: a value in [0, bound) was wanted.
-  uint64_t value;  // The answer.
+  DecisionKind kind = DecisionKind::kNextCpu;
+  uint64_t bound = 0;  // The question: a value in [0, bound) was wanted.
+  uint64_t value = 0;  // The answer.
+  // Where the machine asked (for schedule files and reports only; a replay
+  // matches questions by kind and bound): the scheduling point the execution
+  // was at, and the CPU and context on top of it (0xffff: between points).
+  uint32_t step = 0;
+  uint16_t context = 0xffff;
+  uint8_t cpu = 0;
 
-  bool operator==(const Decision&) const = default;
+  // The question and the answer; where it was asked is not compared.
+  bool operator==(const Decision& o) const {
+    return kind == o.kind && bound == o.bound && value == o.value;
+  }
 };
 
 class DecisionSource {
