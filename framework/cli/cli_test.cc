@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,120 @@ TEST(CliTest, LibFuzzerInputsReplay) {
   EXPECT_EQ(o.status, kExitFinding) << o.out;
   EXPECT_NE(o.out.find("decisions: pmu-period/49=10"), std::string::npos) << o.out;
   std::filesystem::remove(crash);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string Temp(const std::string& name) { return ::testing::TempDir() + "/rtfuzz-cli-" + name; }
+
+const std::string kA1 = std::string(RTFUZZ_REGRESSIONS_DIR) + "/rqspinlock/a1-lock-window.sched";
+
+TEST(CliTest, TargetsScenariosAndVariantsAreChecked) {
+  ExpectUsageError({"explore", "--target=nolock"}, "unknown target 'nolock' (valid: demo, rqspinlock)");
+  ExpectUsageError({"explore", "--target=rqspinlock", "--scenario=demo"},
+                   "unknown scenario 'demo' of target rqspinlock (valid: task-nmi, nmi-queue, abba, "
+                   "stress, nmi-starve, nmi-nested, nmi-count)");
+  ExpectUsageError({"explore", "--scenario=abba", "--variant=v7"},
+                   "unknown variant 'v7' of target rqspinlock (valid: v6.15, nmi-trylock, a, b, c, d, "
+                   "e, v6.19, fixed, e-v1-leak, racy-count)");
+  ExpectUsageError({"explore", "--scenario=demo", "--variant=fixed"},
+                   "unknown variant 'fixed' of target demo (valid: -)");
+}
+
+TEST(CliTest, ReplayGivesTheRecordedFindingAndSaysWhetherAVariantFixesIt) {
+  const Outcome o = RunCli({"replay", kA1, "--swimlane_rows=20"});
+  EXPECT_EQ(o.status, kExitFinding) << o.err;
+  EXPECT_NE(o.out.find("expected missed-AA: matches"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("SUMMARY: rtfuzz: MISSED-AA in task-nmi"), std::string::npos);
+  EXPECT_NE(o.out.find("<NMI nmi:perf@0>"), std::string::npos) << "swimlane";
+  const Outcome fixed = RunCli({"replay", kA1, "--variant=fixed", "--swimlane=false"});
+  EXPECT_EQ(fixed.status, kExitOk) << fixed.err;
+  EXPECT_NE(fixed.out.find("under fixed the recorded missed-AA is gone"), std::string::npos)
+      << fixed.out;
+}
+
+TEST(CliTest, ReplayWritesThePictures) {
+  const std::string json = Temp("a1.json"), html = Temp("a1.html");
+  const Outcome o = RunCli({"replay", kA1, "--swimlane=false", "--trace_json=" + json, "--html=" + html});
+  EXPECT_EQ(o.status, kExitFinding) << o.err;
+  EXPECT_NE(Slurp(json).find("\"traceEvents\""), std::string::npos);
+  EXPECT_NE(Slurp(html).find("id=\"finding\""), std::string::npos);
+  const Outcome bad = RunCli({"replay", kA1, "--swimlane=false", "--html=/nonexistent/x.html"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_NE(bad.err.find("cannot write '/nonexistent/x.html'"), std::string::npos) << bad.err;
+}
+
+TEST(CliTest, BadScheduleFilesAndArgumentsAreOneLineErrors) {
+  ExpectUsageError({"replay"}, "replay takes one schedule file (rtfuzz replay FILE.sched)");
+  ExpectUsageError({"replay", "/nonexistent.sched"},
+                   "/nonexistent.sched: cannot read: No such file or directory");
+  const std::string bad = Temp("bad.sched");
+  std::ofstream(bad) << "rtfuzz-schedule 1\ntarget rqspinlock\nscenario abba\nvariant v9\n"
+                        "decisions\nend\n";
+  ExpectUsageError({"replay", bad}, bad + ":4: unknown variant 'v9' of target rqspinlock (valid: "
+                                          "v6.15, nmi-trylock, a, b, c, d, e, v6.19, fixed, "
+                                          "e-v1-leak, racy-count)");
+  ExpectUsageError({"replay", kA1, "--variant=v9"},
+                   "unknown variant 'v9' of target rqspinlock (valid: v6.15, nmi-trylock, a, b, "
+                   "c, d, e, v6.19, fixed, e-v1-leak, racy-count)");
+  ExpectUsageError({"minimize", kA1, "--max_runs=0"}, "--max_runs must be at least 1");
+  ExpectUsageError({"convert", kA1}, "convert FILE.sched needs --output=FILE for the bytes");
+  ExpectUsageError({"convert", "crash-1"},
+                   "convert of a libFuzzer input needs --target= or --scenario= (and --variant=) "
+                   "as the fuzzer ran it");
+  ExpectUsageError({"matrix", "/nonexistent"},
+                   "'/nonexistent' is neither a schedule file nor a directory");
+}
+
+TEST(CliTest, ConvertRoundTripsBetweenBytesAndScheduleFiles) {
+  const std::string bytes = Temp("a1.bin"), back = Temp("a1-back.sched");
+  ASSERT_EQ(RunCli({"convert", kA1, "--output=" + bytes}).status, kExitOk);
+  const Outcome o = RunCli({"convert", "--target=rqspinlock", "--scenario=task-nmi",
+                            "--variant=nmi-trylock", bytes, "--output=" + back});
+  ASSERT_EQ(o.status, kExitOk) << o.err;
+  EXPECT_NE(o.out.find("missed-AA; 1 decisions written"), std::string::npos) << o.out;
+  const Outcome replay = RunCli({"replay", back, "--swimlane=false"});
+  EXPECT_EQ(replay.status, kExitFinding);
+  EXPECT_NE(replay.out.find("expected missed-AA: matches"), std::string::npos) << replay.out;
+}
+
+TEST(CliTest, ExploreWritesItsFindingAsAScheduleThatMinimizes) {
+  const std::string sched = Temp("walk.sched"), min = Temp("walk.min.sched");
+  const Outcome o = RunCli({"explore", "--target=rqspinlock", "--scenario=nmi-queue",
+                            "--variant=v6.15", "--seed=3", "--output=" + sched});
+  ASSERT_EQ(o.status, kExitFinding) << o.err;
+  const Outcome m = RunCli({"minimize", sched, "--output=" + min});
+  ASSERT_EQ(m.status, kExitOk) << m.err;
+  EXPECT_NE(m.out.find("after     1 decisions (1 non-zero), 1 interrupts, 0 preemptions"),
+            std::string::npos) << m.out;
+  EXPECT_EQ(RunCli({"replay", min, "--swimlane=false"}).status, kExitFinding);
+  // A clean schedule has nothing to minimize.
+  const std::string clean = Temp("clean.sched");
+  ASSERT_EQ(RunCli({"convert", "--scenario=demo", "/dev/null", "--output=" + clean}).status, kExitOk);
+  const Outcome c = RunCli({"minimize", clean});
+  EXPECT_EQ(c.status, kExitUsage);
+  EXPECT_NE(c.err.find("replays clean or tolerated under -: nothing to minimize"), std::string::npos)
+      << c.err;
+}
+
+TEST(CliTest, MatrixChecksEveryCellAndMarksAWrongOne) {
+  const Outcome o = RunCli({"matrix", std::string(RTFUZZ_REGRESSIONS_DIR)});
+  EXPECT_EQ(o.status, kExitOk) << o.out << o.err;
+  EXPECT_NE(o.out.find("every cell as expected"), std::string::npos);
+  // The a1 reproducer claiming the fixed lock still has the bug.
+  std::string text = Slurp(kA1);
+  const std::string from = "expect fixed clean";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "expect fixed missed-AA");
+  const std::string wrong = Temp("wrong.sched");
+  std::ofstream(wrong) << text;
+  const Outcome w = RunCli({"matrix", wrong});
+  EXPECT_EQ(w.status, kExitFinding);
+  EXPECT_NE(w.out.find(".!"), std::string::npos) << w.out;
+  EXPECT_NE(w.err.find("under fixed: expected missed-AA, got clean"), std::string::npos) << w.err;
 }
 
 }  // namespace

@@ -14,17 +14,43 @@ namespace {
 
 const Command kCommands[] = {
     {"explore",
-     "rtfuzz explore [--scenario=NAME] [--seed=N] [--executions=N] [--input=FILE]\n"
+     "rtfuzz explore [--target=T] [--scenario=S] [--variant=V] [--seed=N] [--executions=N]\n"
+     "               [--input=FILE] [--output=FILE.sched]\n"
      "  Runs a scenario under a random walk (or one libFuzzer input) and prints\n"
-     "  what it explored and the report of the first finding.",
+     "  what it explored and the report of the first finding; --output writes\n"
+     "  that finding as a schedule file.",
      &ExploreCommand},
-    {"list", "rtfuzz list\n  Names the built-in scenarios.", &ListCommand},
+    {"replay",
+     "rtfuzz replay FILE.sched [--variant=V] [--trace_json=F] [--html=F]\n"
+     "  Re-runs a schedule file: report, per-CPU swimlane, and whether the outcome\n"
+     "  is the one the file expects; --variant runs the same decisions under\n"
+     "  another variant. --record_expectations=true rewrites the file's expect\n"
+     "  lines from a run under every variant.",
+     &ReplayCommand},
+    {"minimize",
+     "rtfuzz minimize FILE.sched [--output=F] [--max_runs=N]\n"
+     "  Shrinks a reproducer, keeping its finding's signature: fewer interrupts,\n"
+     "  then fewer preemptions, then fewer decisions. Writes FILE.min.sched.",
+     &MinimizeCommand},
+    {"convert",
+     "rtfuzz convert --target=T --scenario=S --variant=V CRASH [--output=F.sched]\n"
+     "rtfuzz convert FILE.sched --output=F\n"
+     "  A libFuzzer input into a schedule file, or a schedule file into the bytes\n"
+     "  of a libFuzzer input.",
+     &ConvertCommand},
+    {"matrix",
+     "rtfuzz matrix [--target=T] [DIR|FILE ...]\n"
+     "  Replays every reproducer (default corpora/regressions) under every variant\n"
+     "  of its target and prints the variant x finding table, each cell checked\n"
+     "  against the file's expectations.",
+     &MatrixCommand},
+    {"list", "rtfuzz list\n  Names the targets, their scenarios and variants.", &ListCommand},
 };
 
 void PrintHelp() {
   std::printf("usage: rtfuzz <command> [--flag=value ...]\n\ncommands:\n");
   for (const Command& c : kCommands) std::printf("%s\n\n", c.usage);
-  std::printf("flags:\n%s\nexit status: 0 no finding, 1 finding, 2 usage error\n",
+  std::printf("flags:\n%s\nexit status: 0 no finding, 1 finding (matrix: a cell not as expected), 2 usage error or bad file\n",
               FlagsHelp().c_str());
 }
 

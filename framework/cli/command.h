@@ -6,13 +6,10 @@
 #ifndef RTFUZZ_CLI_COMMAND_H_
 #define RTFUZZ_CLI_COMMAND_H_
 
-#include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "flags.h"
-#include "rtfuzz/rt/scenario.h"
 
 namespace rtfuzz::cli {
 
@@ -24,14 +21,10 @@ struct Command {
 
 int ExploreCommand(const Flags& flags, const std::vector<std::string>& positional);
 int ListCommand(const Flags& flags, const std::vector<std::string>& positional);
-
-// The built-in scenarios `--scenario` can name.
-struct BuiltinScenario {
-  const char* name;
-  const char* summary;
-};
-const std::vector<BuiltinScenario>& BuiltinScenarios();
-std::unique_ptr<rt::Scenario> MakeBuiltinScenario(std::string_view name);
+int ReplayCommand(const Flags& flags, const std::vector<std::string>& positional);
+int MinimizeCommand(const Flags& flags, const std::vector<std::string>& positional);
+int ConvertCommand(const Flags& flags, const std::vector<std::string>& positional);
+int MatrixCommand(const Flags& flags, const std::vector<std::string>& positional);
 
 // Runs `rtfuzz <args...>` (args excludes the program name); returns the exit
 // status.

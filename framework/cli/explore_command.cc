@@ -15,11 +15,11 @@
 #include <unordered_set>
 
 #include "command.h"
-#include "rtfuzz/check/oracles.h"
 #include "rtfuzz/report/execution_report.h"
-#include "rtfuzz/rt/machine.h"
-#include "rtfuzz/sched/byte_source.h"
 #include "rtfuzz/sched/random_source.h"
+#include "rtfuzz/schedule/replayer.h"
+#include "schedule_io.h"
+#include "target_selection.h"
 
 namespace rtfuzz::cli {
 namespace {
@@ -34,9 +34,12 @@ struct Totals {
   uint64_t decisions = 0;
   rt::ExecutionStats stats;
   uint64_t verdicts[kVerdictCount] = {};
+  uint64_t tolerated = 0;  // Verdicts the target accepts (named windows).
   std::unordered_set<uint64_t> hashes;  // Values, never iterated for output order.
 
-  void Add(const rt::ExecutionResult& r) {
+  void Add(const schedule::ReplayOutcome& o) {
+    const rt::ExecutionResult& r = *o.result;
+    if (!r.ok() && !o.finding()) ++tolerated;
     ++executions;
     points += r.steps;
     if (r.steps > max_points) max_points = r.steps;
@@ -54,15 +57,21 @@ struct Totals {
   }
 };
 
-std::string Reproduce(const Flags& f, uint64_t index) {
-  if (!f.input.empty()) return "rtfuzz explore --scenario=" + f.scenario + " --input=" + f.input;
-  return "rtfuzz explore --scenario=" + f.scenario + " --seed=" + std::to_string(f.seed) +
-         " --first_execution=" + std::to_string(index) + " --executions=1";
+std::string Reproduce(const Flags& f, const Selection& sel, uint64_t index) {
+  std::string line = "rtfuzz explore --target=" + std::string(sel.target->name) +
+                     " --scenario=" + sel.scenario;
+  if (sel.variant != target::kNoVariant) line += " --variant=" + sel.variant;
+  if (!f.input.empty()) return line + " --input=" + f.input;
+  return line + " --seed=" + std::to_string(f.seed) + " --first_execution=" +
+         std::to_string(index) + " --executions=1";
 }
 
-void PrintSummary(const Flags& f, const rt::Scenario& s, const Totals& t, double seconds) {
-  std::printf("rtfuzz explore: scenario %s (CPUs %d, tasks %zu, interrupt handlers %zu), %s\n",
-              s.name().c_str(), s.num_cpus(), s.tasks().size(), s.interrupts().size(),
+void PrintSummary(const Flags& f, const Selection& sel, const rt::Scenario& s, const Totals& t,
+                  double seconds) {
+  std::printf("rtfuzz explore: %s/%s%s (CPUs %d, tasks %zu, interrupt handlers %zu), %s\n",
+              std::string(sel.target->name).c_str(), s.name().c_str(),
+              sel.variant == target::kNoVariant ? "" : (" under " + sel.variant).c_str(),
+              s.num_cpus(), s.tasks().size(), s.interrupts().size(),
               f.input.empty() ? ("random walk, seed " + std::to_string(f.seed)).c_str()
                               : ("input " + f.input).c_str());
   const double per_exec = t.executions ? static_cast<double>(t.points) / t.executions : 0;
@@ -89,17 +98,10 @@ void PrintSummary(const Flags& f, const rt::Scenario& s, const Totals& t, double
     verdicts += std::string(VerdictName(static_cast<Verdict>(v))) + " " +
                 std::to_string(t.verdicts[v]);
   }
-  std::printf("  verdicts           %s\n", verdicts.c_str());
-}
-
-bool ReadFile(const std::string& path, std::string* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot read --input '" + path + "': " + std::strerror(errno);
-    return false;
+  if (t.tolerated != 0) {
+    verdicts += " (" + std::to_string(t.tolerated) + " of them tolerated: windows the target accepts)";
   }
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
+  std::printf("  verdicts           %s\n", verdicts.c_str());
 }
 
 }  // namespace
@@ -109,63 +111,71 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
     return UsageError("explore takes no file arguments ('" + positional[0] +
                       "'); use --input=FILE for a libFuzzer input");
   }
-  auto scenario = MakeBuiltinScenario(f.scenario);
-  if (scenario == nullptr) {
-    return UsageError("unknown scenario '" + f.scenario + "' (rtfuzz list names them)");
-  }
+  Selection sel;
+  std::string error;
+  if (!SelectTarget(f, &sel, &error)) return UsageError(error);
   if (f.executions == 0) return UsageError("--executions must be at least 1");
   if (f.max_steps == 0) return UsageError("--max_steps must be at least 1");
   if (f.max_slice == 0 || f.max_slice > (1u << 20)) {
     return UsageError("--max_slice must be in [1, 1048576]");
   }
+  std::string bytes;
+  if (!f.input.empty() && !ReadWholeFile(f.input, &bytes, &error)) {
+    return UsageError("cannot read --input " + error);
+  }
   rt::MachineOptions options;
   options.max_steps = f.max_steps;
   options.max_slice = static_cast<uint32_t>(f.max_slice);
-  rt::Machine machine(options);
-  check::Oracles oracles;  // Every scenario gets every oracle.
-  machine.AddObserver(&oracles);
-  rt::ExecutionResult result;
+  auto replayer = schedule::Replayer::Create(*sel.target, sel.scenario, sel.variant, options, &error);
+  if (replayer == nullptr) return UsageError(error);
   Totals totals;
   std::string first_report;
+  schedule::Schedule first_schedule;
   const auto start = std::chrono::steady_clock::now();  // Wall time: display only.
 
-  auto record = [&](uint64_t index) {
-    totals.Add(result);
-    if (result.ok() || !first_report.empty()) return;
+  auto record = [&](const schedule::ReplayOutcome& o, uint64_t index) {
+    totals.Add(o);
+    if (!o.finding() || !first_report.empty()) return;
     report::ReportOptions report_options;
     report_options.max_records = f.report_events;
-    report_options.reproduce = Reproduce(f, index);
-    first_report = report::FormatExecutionReport(*scenario, machine, result, report_options);
+    report_options.reproduce = Reproduce(f, sel, index);
+    first_report = report::FormatExecutionReport(replayer->scenario(), replayer->machine(),
+                                                 *o.result, report_options);
+    first_schedule = schedule::RecordSchedule(*replayer, o);
   };
 
   if (!f.input.empty()) {
-    std::string bytes, error;
-    if (!ReadFile(f.input, &bytes, &error)) return UsageError(error);
-    sched::ByteSource source(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-    machine.Run(*scenario, source, 0, &result);
-    record(0);
+    record(replayer->RunBytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), 0);
   } else {
     sched::RandomSource source(f.seed);
     uint64_t next_progress = 1 << 16;
     for (uint64_t i = 0; i < f.executions; ++i) {
       const uint64_t index = f.first_execution + i;
-      machine.Run(*scenario, source, index, &result);
-      record(index);
-      if (!result.ok() && f.stop_on_finding) break;
+      const schedule::ReplayOutcome& o = replayer->RunSource(source, index);
+      record(o, index);
+      if (o.finding() && f.stop_on_finding) break;
       if (totals.executions == next_progress) {
         next_progress *= 2;
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::fprintf(stderr, "#%" PRIu64 "\texecs %.0f/s\tdistinct %zu\tfindings %" PRIu64 "\n",
                      totals.executions, static_cast<double>(totals.executions) / s,
-                     totals.hashes.size(), totals.executions - totals.verdicts[0]);
+                     totals.hashes.size(), totals.executions - totals.verdicts[0] - totals.tolerated);
       }
     }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  PrintSummary(f, *scenario, totals, seconds);
+  PrintSummary(f, sel, replayer->scenario(), totals, seconds);
   if (first_report.empty()) return kExitOk;
   std::printf("\n%s", first_report.c_str());
+  if (!f.output.empty()) {
+    first_schedule.bug = f.bug;
+    if (!WriteWholeFile(f.output, schedule::FormatSchedule(first_schedule), &error)) {
+      std::fflush(stdout);
+      return UsageError(error);
+    }
+    std::printf("schedule written to %s (rtfuzz replay %s)\n", f.output.c_str(), f.output.c_str());
+  }
   std::fflush(stdout);
   return kExitFinding;
 }

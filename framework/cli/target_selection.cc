@@ -1,0 +1,62 @@
+// framework/cli/target_selection.cc
+
+#include "target_selection.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace rtfuzz::cli {
+
+bool CheckVariant(const target::Target& t, const std::string& variant, std::string* error) {
+  const bool ok = t.variants.empty()
+                      ? variant == target::kNoVariant
+                      : std::find(t.variants.begin(), t.variants.end(), variant) != t.variants.end();
+  if (ok) return true;
+  *error = "unknown variant '" + variant + "' of target " + std::string(t.name) + " (valid: " +
+           (t.variants.empty() ? std::string(target::kNoVariant) : target::JoinNames(t.variants)) +
+           ")";
+  return false;
+}
+
+bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
+  *out = Selection{};
+  if (!f.target.empty()) {
+    out->target = target::FindTarget(f.target);
+    if (out->target == nullptr) {
+      std::vector<std::string_view> names;
+      for (const target::Target& t : target::Targets()) names.push_back(t.name);
+      *error = "unknown target '" + f.target + "' (valid: " + target::JoinNames(names) + ")";
+      return false;
+    }
+  } else if (f.scenario.empty()) {
+    out->target = target::FindTarget("demo");
+  } else {
+    std::vector<std::string_view> holders;
+    for (const target::Target& t : target::Targets()) {
+      if (std::find(t.scenarios.begin(), t.scenarios.end(), f.scenario) != t.scenarios.end()) {
+        holders.push_back(t.name);
+        out->target = &t;
+      }
+    }
+    if (holders.empty()) {
+      *error = "unknown scenario '" + f.scenario + "' (rtfuzz list names them)";
+      return false;
+    }
+    if (holders.size() > 1) {
+      *error = "scenario '" + f.scenario + "' is in several targets (" +
+               target::JoinNames(holders) + "): say which with --target";
+      return false;
+    }
+  }
+  const target::Target& t = *out->target;
+  out->scenario = f.scenario.empty() ? std::string(t.scenarios.front()) : f.scenario;
+  if (std::find(t.scenarios.begin(), t.scenarios.end(), out->scenario) == t.scenarios.end()) {
+    *error = "unknown scenario '" + out->scenario + "' of target " + std::string(t.name) +
+             " (valid: " + target::JoinNames(t.scenarios) + ")";
+    return false;
+  }
+  out->variant = f.variant.empty() ? std::string(t.default_variant) : f.variant;
+  return CheckVariant(t, out->variant, error);
+}
+
+}  // namespace rtfuzz::cli

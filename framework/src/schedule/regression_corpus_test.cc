@@ -1,0 +1,118 @@
+// framework/src/schedule/regression_corpus_test.cc
+//
+// The regression corpus: every corpora/regressions/<target>/*.sched file,
+// replayed under every variant of its target, must give the outcome its
+// `expect` line for that variant names (a target's whole matrix: found where
+// the bug exists, absent where the fix is in). Files are found when the test
+// binary starts, and ctest lists the tests when it runs (PRE_TEST discovery),
+// so adding a reproducer is dropping the file in.
+//
+// Under the variant a file was recorded with, it must also replay without
+// divergence, and 100 replays must give one trace hash and one signature.
+
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "rtfuzz/schedule/replayer.h"
+#include "rtfuzz/schedule/schedule_file.h"
+#include "rtfuzz/target/target.h"
+
+namespace rtfuzz::schedule {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Case {
+  std::string path;
+  std::string variant;  // Empty: the file did not load (the test says why).
+  std::string name;     // For gtest: "<target>_<stem>_<variant>".
+};
+
+// What gtest prints for a parameter (instead of its bytes).
+void PrintTo(const Case& c, std::ostream* os) { *os << c.path << " under " << c.variant; }
+
+std::string TestName(std::string s) {
+  for (char& c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return s;
+}
+
+std::vector<Case> AllCases() {
+  std::vector<Case> cases;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(RTFUZZ_REGRESSIONS_DIR, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".sched") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());  // Directory order is not stable.
+  for (const fs::path& file : files) {
+    const std::string base =
+        TestName(file.parent_path().filename().string() + "_" + file.stem().string());
+    Schedule s;
+    std::string error;
+    const target::Target* t = nullptr;
+    if (LoadSchedule(file.string(), &s, &error)) t = target::FindTarget(s.target);
+    if (t == nullptr) {
+      cases.push_back({file.string(), "", base + "_unloadable"});
+      continue;
+    }
+    if (t->variants.empty()) {
+      cases.push_back({file.string(), std::string(target::kNoVariant), base});
+      continue;
+    }
+    for (std::string_view v : t->variants) {
+      cases.push_back({file.string(), std::string(v), base + "_" + TestName(std::string(v))});
+    }
+  }
+  return cases;
+}
+
+class RegressionCorpus : public ::testing::TestWithParam<Case> {};
+
+TEST_P(RegressionCorpus, ReplaysToItsExpectedOutcome) {
+  const Case& c = GetParam();
+  Schedule s;
+  std::string error;
+  ASSERT_TRUE(LoadSchedule(c.path, &s, &error)) << error;
+  const Expectation* expected = s.ExpectationFor(c.variant);
+  ASSERT_NE(expected, nullptr) << c.path << ": no 'expect " << c.variant
+                               << " ...' line (every variant of the target needs one; "
+                                  "`rtfuzz replay --expect_all FILE` writes them)";
+  const target::Target& t = *target::FindTarget(s.target);
+  auto replayer = Replayer::Create(t, s.scenario, c.variant, s.options, &error);
+  ASSERT_NE(replayer, nullptr) << error;
+  const ReplayOutcome& got = replayer->Run(s.decisions);
+  std::string why;
+  EXPECT_TRUE(MatchesExpectation(*expected, got, &why))
+      << c.path << ":" << expected->line << ": under " << c.variant << ": " << why
+      << "\n  " << got.result->message;
+  if (c.variant != s.variant) return;
+  EXPECT_FALSE(got.divergence.has_value())
+      << c.path << ": diverges from its own recording at decision " << *got.divergence;
+  const uint64_t hash = got.result->trace_hash;
+  const std::string signature = got.result->signature;
+  for (int i = 0; i < 100; ++i) {
+    const ReplayOutcome& again = replayer->Run(s.decisions);
+    ASSERT_EQ(again.result->trace_hash, hash) << "replay " << i << " differs";
+    ASSERT_EQ(again.result->signature, signature) << "replay " << i << " differs";
+  }
+}
+
+// At least one file, so an emptied or misplaced corpus fails loudly.
+TEST(RegressionCorpusTest, TheCorpusIsNotEmpty) { EXPECT_FALSE(AllCases().empty()); }
+
+INSTANTIATE_TEST_SUITE_P(Files, RegressionCorpus, ::testing::ValuesIn(AllCases()),
+                         [](const ::testing::TestParamInfo<Case>& param_info) {
+                           return param_info.param.name;
+                         });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RegressionCorpus);
+
+}  // namespace
+}  // namespace rtfuzz::schedule

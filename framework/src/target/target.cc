@@ -1,0 +1,62 @@
+// framework/src/target/target.cc
+//
+// Name checks and outcomes shared by every tool that takes a target.
+
+#include "rtfuzz/target/target.h"
+
+#include <algorithm>
+
+namespace rtfuzz::target {
+namespace {
+
+bool Contains(const std::vector<std::string_view>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+}  // namespace
+
+const Target* FindTarget(std::string_view name) {
+  for (const Target& t : Targets()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::string JoinNames(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (std::string_view n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view scenario,
+                                         std::string_view variant, std::string* error) {
+  if (!Contains(target.scenarios, scenario)) {
+    *error = "unknown scenario '" + std::string(scenario) + "' of target " +
+             std::string(target.name) + " (valid: " + JoinNames(target.scenarios) + ")";
+    return std::nullopt;
+  }
+  const bool valid_variant = target.variants.empty() ? variant == kNoVariant
+                                                     : Contains(target.variants, variant);
+  if (!valid_variant) {
+    *error = "unknown variant '" + std::string(variant) + "' of target " +
+             std::string(target.name) + " (valid: " +
+             (target.variants.empty() ? std::string(kNoVariant) : JoinNames(target.variants)) +
+             ")";
+    return std::nullopt;
+  }
+  return target.make(scenario, variant);
+}
+
+std::string OutcomeOf(const Target& target, const rt::ExecutionResult& result) {
+  if (result.ok()) return "clean";
+  if (target.tolerated != nullptr) {
+    const std::string_view window = target.tolerated(result);
+    if (!window.empty()) return "tolerated:" + std::string(window);
+  }
+  return std::string(VerdictName(result.verdict));
+}
+
+}  // namespace rtfuzz::target

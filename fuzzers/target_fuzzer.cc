@@ -1,0 +1,107 @@
+// fuzzers/target_fuzzer.cc
+//
+// The libFuzzer entry point of one target of the registry
+// (rtfuzz/target/target.h), chosen at build time with
+// -DRTFUZZ_FUZZ_TARGET="rqspinlock": fuzzers/CMakeLists.txt builds one
+// binary per target. Scenario and variant come from the command line;
+// libFuzzer ignores flags that start with "--", and this harness rejects
+// any it does not know:
+//   --scenario=<name>   default: the target's first scenario
+//   --variant=<name>    default: the target's default (its fixed version)
+//   --only=<verdict>    abort on that verdict only (e.g. missed-AA), let the
+//                       others pass: measures executions to one bug's finding
+//   build/fuzz/fuzzers/rqspinlock_fuzzer --scenario=abba --variant=v6.19 -max_total_time=60 corpus/
+//
+// The input bytes are the scheduling decisions (rtfuzz/fuzz/fuzz.h). Every
+// verdict aborts with the execution report, so libFuzzer saves the input,
+// except one the target tolerates (a window the kernel accepts, named on
+// stderr when RTFUZZ_VERBOSE is set). The crash file becomes a schedule file
+// with `rtfuzz convert` (the report prints the command).
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "rtfuzz/base/verdict.h"
+#include "rtfuzz/fuzz/fuzz.h"
+#include "rtfuzz/target/target.h"
+
+#ifndef RTFUZZ_FUZZ_TARGET
+#error "build with -DRTFUZZ_FUZZ_TARGET=\"<target name>\""
+#endif
+
+namespace {
+
+namespace target = rtfuzz::target;
+
+const target::Target* g_target = nullptr;
+std::unique_ptr<rtfuzz::rt::Scenario> g_scenario;
+std::string g_variant;
+bool g_verbose = false;
+std::optional<rtfuzz::Verdict> g_only;  // --only=: the one verdict that aborts.
+
+[[noreturn]] void Usage(const std::string& message) {
+  std::fprintf(stderr, "%s_fuzzer: %s\n", RTFUZZ_FUZZ_TARGET, message.c_str());
+  std::exit(2);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  g_target = target::FindTarget(RTFUZZ_FUZZ_TARGET);
+  if (g_target == nullptr) Usage("target " RTFUZZ_FUZZ_TARGET " is not linked in");
+  std::string scenario(g_target->scenarios.front());
+  g_variant = g_target->default_variant;
+  for (int i = 1; i < *argc; ++i) {
+    const char* arg = (*argv)[i];
+    if (std::strncmp(arg, "--", 2) != 0) continue;  // libFuzzer's -flags and paths.
+    if (std::strncmp(arg, "--scenario=", 11) == 0) {
+      scenario = arg + 11;
+    } else if (std::strncmp(arg, "--variant=", 10) == 0) {
+      g_variant = arg + 10;
+    } else if (std::strncmp(arg, "--only=", 7) == 0) {
+      rtfuzz::Verdict verdict;
+      if (!rtfuzz::ParseVerdict(arg + 7, &verdict) || verdict == rtfuzz::Verdict::kPass) {
+        Usage(std::string("unknown --only=") + (arg + 7) + " (a verdict name, e.g. missed-AA)");
+      }
+      g_only = verdict;
+    } else {
+      Usage(std::string("unknown flag ") + arg + " (valid: --scenario=, --variant=, --only=)");
+    }
+  }
+  std::string error;
+  std::optional<rtfuzz::rt::Scenario> s = target::MakeScenario(*g_target, scenario, g_variant, &error);
+  if (!s.has_value()) Usage(error);
+  g_scenario = std::make_unique<rtfuzz::rt::Scenario>(std::move(*s));
+  const char* verbose = std::getenv("RTFUZZ_VERBOSE");
+  g_verbose = verbose != nullptr && *verbose != '\0' && std::strcmp(verbose, "0") != 0;
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const rtfuzz::fuzz::FuzzOptions options = [] {
+    rtfuzz::fuzz::FuzzOptions o;
+    o.is_finding = [](const rtfuzz::rt::ExecutionResult& result) {
+      const std::string outcome = target::OutcomeOf(*g_target, result);
+      if (outcome.rfind("tolerated:", 0) == 0) {
+        if (g_verbose) {
+          std::fprintf(stderr, "%s_fuzzer: %s (%s)\n", RTFUZZ_FUZZ_TARGET, outcome.c_str(),
+                       result.message.c_str());
+        }
+        return false;
+      }
+      return !g_only.has_value() || result.verdict == *g_only;
+    };
+    const std::string where = std::string(" --target=") + RTFUZZ_FUZZ_TARGET + " --scenario=" +
+                              g_scenario->name() + " --variant=" + g_variant;
+    o.reproduce = "rtfuzz convert" + where + " CRASH_FILE --output=CRASH_FILE.sched";
+    return o;
+  }();
+  rtfuzz::fuzz::RunFuzzInput(*g_scenario, data, size, options);
+  return 0;
+}

@@ -1,0 +1,56 @@
+// targets/all_targets.cc
+//
+// rtfuzz::target::Targets(): every bundled target, for the `rtfuzz` command,
+// the regression suite and anything else that links rtfuzz::all_targets.
+// Adding a target is one entry here.
+
+#include <string>
+#include <string_view>
+
+#include "rqspinlock/scenarios.h"
+#include "rqspinlock/variant.h"
+#include "rtfuzz/demo/demo_scenario.h"
+#include "rtfuzz/target/target.h"
+
+namespace rtfuzz::target {
+namespace {
+
+namespace rq = targets::rqspinlock;
+
+rt::Scenario MakeDemo(std::string_view scenario, std::string_view) {
+  return std::move(*rt::MakeDemoScenario(scenario));
+}
+
+rt::Scenario MakeRqspinlock(std::string_view scenario, std::string_view variant) {
+  return rq::MakeScenario(scenario, *rq::ParseVariant(variant));
+}
+
+// A false -EDEADLK in a window the kernel accepts (scenarios.h).
+std::string_view RqspinlockTolerated(const rt::ExecutionResult& result) {
+  if (result.verdict != Verdict::kFalseDeadlockReport) return {};
+  const bool nmi = result.context.rfind("nmi:", 0) == 0;
+  return rq::ToleratedWindow(result.cpu, nmi);
+}
+
+}  // namespace
+
+const std::vector<Target>& Targets() {
+  static const std::vector<Target> targets = {
+      {.name = "demo",
+       .summary = "test-and-set lock on 2 CPUs with an NMI (demo: trylock, demo-aa: AA)",
+       .scenarios = {"demo", "demo-aa"},
+       .variants = {},
+       .default_variant = kNoVariant,
+       .make = &MakeDemo},
+      {.name = "rqspinlock",
+       .summary = "BPF resilient queued spinlock, every seed-002 variant",
+       .scenarios = rq::ScenarioNames(),
+       .variants = rq::VariantNames(),
+       .default_variant = "fixed",
+       .make = &MakeRqspinlock,
+       .tolerated = &RqspinlockTolerated},
+  };
+  return targets;
+}
+
+}  // namespace rtfuzz::target
