@@ -8,8 +8,13 @@
 #   3. libFuzzer on "demo" from its seed corpus             -> clean
 #   4. libFuzzer on "demo-aa" from an empty corpus          -> finding, and the
 #      crash file replays to the same verdict with `rtfuzz explore --input`
-#   5. libFuzzer on rqspinlock task-nmi, variant fixed      -> clean (the
+#   5. libFuzzer on every rqspinlock scenario, variant fixed -> clean (the
 #      false positives the kernel accepts are tolerated, not findings)
+#   6. libFuzzer on rqspinlock abba, variant v6.19, empty corpus -> finds the
+#      head-without-successor spin; the crash goes the whole way of
+#      docs/reproducing.md: convert, minimize, replay (finding under v6.19,
+#      clean under fixed)
+#   7. rtfuzz matrix over corpora/regressions       -> every cell as expected
 # and prints a summary table. Exit status 0 iff every outcome is the expected
 # one. Everything it writes stays under build/campaign/ (new corpus inputs,
 # crash artifacts, logs); corpora/ is only read.
@@ -64,8 +69,12 @@ walk() {  # scenario expected
 
 libfuzzer() {  # scenario corpus-dir expected [fuzzer-binary [--flags...]]
   local bin=${4:-$fuzzer} tag=$1 status=0
+  local extra=("${@:5}") flag
   if [[ $# -ge 4 ]]; then tag="$(basename "$bin" _fuzzer)-$1"; fi
-  local log="$out/logs/libfuzzer-$tag.log" extra=("${@:5}")
+  for flag in "${extra[@]}"; do
+    if [[ $flag == --variant=* ]]; then tag="$tag-${flag#--variant=}"; fi
+  done
+  local log="$out/logs/libfuzzer-$tag.log"
   echo "== libFuzzer: $tag ${extra[*]}, ${seconds}s, corpus $2"
   "$bin" --scenario="$1" "${extra[@]}" -max_total_time="$seconds" -print_final_stats=1 \
     -artifact_prefix="$out/artifacts/$tag-" "$2" >"$log" 2>&1 || status=$?
@@ -89,8 +98,41 @@ libfuzzer demo "$out/corpus/demo_fuzzer" clean
 empty=$(mktemp -d)
 libfuzzer demo-aa "$empty" finding
 rmdir "$empty" 2>/dev/null || true
-libfuzzer task-nmi "$out/corpus/rqspinlock_fuzzer" clean \
-  build/fuzz/fuzzers/rqspinlock_fuzzer --variant=fixed
+rq=build/fuzz/fuzzers/rqspinlock_fuzzer
+for scenario in $("$rtfuzz" list | awk '/^rqspinlock:/ {t=1; next} t && /scenarios/ {gsub(",", ""); $1=""; print; exit}'); do
+  mkdir -p "$out/corpus/rqspinlock_fuzzer-$scenario"
+  cp -n "$out"/corpus/rqspinlock_fuzzer/* "$out/corpus/rqspinlock_fuzzer-$scenario/" 2>/dev/null || true
+  libfuzzer "$scenario" "$out/corpus/rqspinlock_fuzzer-$scenario" clean "$rq" --variant=fixed
+done
+
+# A real bug, from an empty corpus to a minimized reproducer.
+empty=$(mktemp -d)
+libfuzzer abba "$empty" finding "$rq" --variant=v6.19 --only=missed-ABBA
+rm -rf "$empty"
+for crash in "$out"/artifacts/rqspinlock-abba-v6.19-crash-*; do
+  [[ -e "$crash" ]] || continue
+  echo "== reproduce $crash: convert, minimize, replay"
+  sched="$out/v6.19-head-spin.sched"
+  "$rtfuzz" convert --target=rqspinlock --scenario=abba --variant=v6.19 "$crash" --output="$sched"
+  "$rtfuzz" minimize "$sched" --output="${sched%.sched}.min.sched" 2>/dev/null | grep -E "before|after"
+  status=0
+  "$rtfuzz" replay "${sched%.sched}.min.sched" --swimlane=false >"$out/logs/replay-v6.19.log" || status=$?
+  if [[ $status -eq 1 ]]; then result=finding; else result="no finding (exit $status)"; fi
+  row "abba-v6.19 minimized" replay 1 "$result" finding
+  status=0
+  "$rtfuzz" replay "${sched%.sched}.min.sched" --variant=fixed --swimlane=false \
+    >"$out/logs/replay-fixed.log" || status=$?
+  if [[ $status -eq 0 ]]; then result=clean; else result="finding (exit $status)"; fi
+  row "  same under fixed" replay 1 "$result" clean
+  break
+done
+
+echo "== rtfuzz matrix"
+status=0
+"$rtfuzz" matrix corpora/regressions | tee "$out/logs/matrix.log" || status=$?
+cells=$(awk '/reproducers x/ {n += $2 * $5} END {print n}' "$out/logs/matrix.log")
+if [[ $status -eq 0 ]]; then result=clean; else result="cells not as expected (exit $status)"; fi
+row "regression matrix" replay "${cells:-?}" "$result" clean
 
 # Every crash artifact of this run replays to its verdict outside libFuzzer.
 for crash in "$out"/artifacts/demo-aa-crash-*; do
@@ -108,9 +150,9 @@ echo
 echo "campaign summary ($(date -u +%Y-%m-%dT%H:%M:%SZ)); outputs in $out/"
 printf '  %-20s %-10s %12s  %-28s %-8s %s\n' scenario engine executions result expected ""
 printf '%s\n' "${rows[@]}"
-corpus_files=$(find "$out/corpus/demo_fuzzer" -type f | wc -l)
-echo "  corpus: $out/corpus/demo_fuzzer ($corpus_files inputs; merge new ones into corpora/ with"
-echo "          $fuzzer -merge=1 corpora/demo_fuzzer $out/corpus/demo_fuzzer)"
+corpus_files=$(find "$out/corpus" -type f | wc -l)
+echo "  corpora: $out/corpus/* ($corpus_files inputs; merge new ones into corpora/ with e.g."
+echo "           $fuzzer -merge=1 corpora/demo_fuzzer $out/corpus/demo_fuzzer)"
 if [[ $failures -ne 0 ]]; then
   echo "campaign: $failures unexpected outcome(s)" >&2
   exit 1

@@ -5,7 +5,8 @@
 # Idempotent: re-running reuses the build trees under build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ci/setup.sh
+# The tests include the timeline in headless Chromium (ci/browser-check.sh).
+RTFUZZ_WITH_BROWSER=${RTFUZZ_WITH_BROWSER:-1} ci/setup.sh
 
 jobs=$(nproc)
 for preset in dev-clang fuzz; do

@@ -155,6 +155,15 @@ void AddTableEndCheck(rt::Scenario& s, int nr_cpus) {
   });
 }
 
+// The BPF perf_event program: an NMI on CPU0 from the PMU's step counter,
+// with a period in [1, max_period] and its phase chosen by decisions, so it
+// can land on any step; it takes `lock` once.
+void AddPerfNmi(rt::Scenario& s, rqspinlock_t* lock, uint64_t max_period) {
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, max_period, 1),
+                  .handler = [lock] { NmiProgram(lock); }});
+}
+
 }  // namespace
 
 rt::Scenario MakeTaskNmi(const rqspinlock_variant& v) {
@@ -163,9 +172,7 @@ rt::Scenario MakeTaskNmi(const rqspinlock_variant& v) {
   s.AddTask({.name = "prog", .body = [] {
                for (int i = 0; i < 2; ++i) (void)Section(&lock_a, 2);
              }});
-  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
-                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 64, 1),
-                  .handler = [] { NmiProgram(&lock_a); }});
+  AddPerfNmi(s, &lock_a, 64);
   AddTableEndCheck(s, 1);
   return s;
 }
@@ -179,9 +186,7 @@ rt::Scenario MakeNmiQueue(const rqspinlock_variant& v) {
                  for (int i = 0; i < 2; ++i) (void)Section(&lock_a, 4);
                }});
   }
-  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
-                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 96, 1),
-                  .handler = [] { NmiProgram(&lock_a); }});
+  AddPerfNmi(s, &lock_a, 96);
   AddTableEndCheck(s, kCpus);
   return s;
 }
@@ -240,9 +245,7 @@ rt::Scenario MakeNmiStarve(const rqspinlock_variant& v) {
                  WRITE_ONCE(contenders_left, contenders_left - 1);
                }});
   }
-  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
-                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 96, 1),
-                  .handler = [] { NmiProgram(&lock_a); }});
+  AddPerfNmi(s, &lock_a, 96);
   AddTableEndCheck(s, kCpus);
   return s;
 }
@@ -279,9 +282,7 @@ rt::Scenario MakeNmiNested(const rqspinlock_variant& v) {
                  }
                }});
   }
-  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
-                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 96, 1),
-                  .handler = [] { NmiProgram(&lock_b); }});
+  AddPerfNmi(s, &lock_b, 96);
   AddTableEndCheck(s, kCpus);
   return s;
 }
@@ -312,9 +313,7 @@ rt::Scenario MakeNmiCount(const rqspinlock_variant& v) {
              .body = [] { (void)Section(&lock_a, 2); }});
   // A short period: the NMI lands on one of the first ~30 steps of CPU0,
   // the path to the count's load included.
-  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
-                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 16, 1),
-                  .handler = [] { NmiProgram(&lock_b); }});
+  AddPerfNmi(s, &lock_b, 16);
   AddTableEndCheck(s, kCpus);
   return s;
 }

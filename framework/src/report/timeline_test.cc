@@ -27,6 +27,7 @@
 #include "rtfuzz/check/oracles.h"
 #include "rtfuzz/rt/context.h"
 #include "rtfuzz/sched/random_source.h"
+#include "timeline_model.h"
 
 namespace rtfuzz::report {
 namespace {
@@ -546,21 +547,6 @@ TEST_F(TimelineTest, JsonEscapesStrings) {
 
 // --- HTML -------------------------------------------------------------------
 
-std::string HtmlEscapeForTest(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
@@ -589,7 +575,7 @@ TEST_F(TimelineTest, HtmlIsSelfContainedWithLanesNmiAndFinding) {
   EXPECT_GT(Count(html, "class=\"flow ipi\""), 0u);
   EXPECT_EQ(Count(html, "id=\"finding\""), 1u);
   EXPECT_NE(html.find("finding: missed-AA"), std::string::npos);
-  EXPECT_NE(html.find(HtmlEscapeForTest(result_->message)), std::string::npos);
+  EXPECT_NE(html.find(internal::HtmlEscape(result_->message)), std::string::npos);
   EXPECT_EQ(Count(html, "id=\"legend\""), 1u);
   // Tags balance (a cheap well-formedness check of the SVG part).
   EXPECT_EQ(Count(html, "<g"), Count(html, "</g>"));
