@@ -8,9 +8,6 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <unordered_set>
 
@@ -166,7 +163,10 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   PrintSummary(f, sel, replayer->scenario(), totals, seconds);
-  if (first_report.empty()) return kExitOk;
+  if (first_report.empty()) {
+    if (!f.output.empty()) std::printf("no finding: %s not written\n", f.output.c_str());
+    return kExitOk;
+  }
   std::printf("\n%s", first_report.c_str());
   if (!f.output.empty()) {
     first_schedule.bug = f.bug;

@@ -25,7 +25,10 @@ ScheduleCost CostOf(const rt::ExecutionResult& r, const std::vector<Decision>& t
   c.preemptions = r.stats.preemptions;
   c.cpu_switches = r.stats.cpu_switches;
   c.decisions = trimmed.size();
-  for (const Decision& d : trimmed) c.nonzero += d.value != 0;
+  for (const Decision& d : trimmed) {
+    c.nonzero += d.value != 0;
+    c.value_sum += d.value;
+  }
   c.steps = r.steps;
   return c;
 }
@@ -52,11 +55,12 @@ class Search {
     if (!o.finding() || o.result->signature != out_->signature) return false;
     std::vector<Decision> recorded = TrimQuietTail(o.result->decisions);
     const ScheduleCost cost = CostOf(*o.result, recorded);
-    if (out_->after < cost) return false;
-    const bool same = !(cost < out_->after) && recorded == out_->decisions;
+    // Strictly better only: every kept candidate lowers the cost, so the
+    // search cannot cycle between equal schedules.
+    if (!(cost < out_->after)) return false;
     out_->decisions = std::move(recorded);
     out_->after = cost;
-    return !same;  // Keeping an identical list is no progress.
+    return true;
   }
 
   // ddmin over the decisions that `pick` selects: quiet them a chunk at a
@@ -126,8 +130,9 @@ class Search {
 }  // namespace
 
 bool ScheduleCost::operator<(const ScheduleCost& o) const {
-  return std::tie(interrupts, preemptions, cpu_switches, decisions, nonzero) <
-         std::tie(o.interrupts, o.preemptions, o.cpu_switches, o.decisions, o.nonzero);
+  return std::tie(interrupts, preemptions, cpu_switches, decisions, nonzero, value_sum) <
+         std::tie(o.interrupts, o.preemptions, o.cpu_switches, o.decisions, o.nonzero,
+                  o.value_sum);
 }
 
 std::string ScheduleCost::ToString() const {

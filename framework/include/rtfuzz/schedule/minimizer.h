@@ -3,12 +3,12 @@
 // Minimize: delta debugging over a decision list that keeps the finding's
 // signature and makes the schedule simpler, in this order of importance:
 // fewer interrupts, then fewer preemptions (slice-end CPU switches), then
-// fewer CPU switches, then a shorter list. A candidate sets decisions to
-// their quiet value 0 (a chunk at a time, halving the chunks, as ddmin) or
-// drops the tail; it is kept if the signature is the same and the cost is
-// not higher, and the list is then replaced by what that execution really
-// asked (the replay's recorded decisions), so the result always replays
-// exactly. Deterministic, and bounded by MinimizeOptions::max_runs.
+// fewer CPU switches, then a shorter list, then smaller values. A candidate
+// sets decisions to their quiet value 0 (a chunk at a time, halving the
+// chunks, as ddmin), drops the tail or halves a value; it is kept if the
+// signature is the same and the cost strictly lower, and the list is then
+// replaced by what that execution really asked (the replay's recorded
+// decisions), so the result always replays exactly. Deterministic, and bounded by MinimizeOptions::max_runs.
 
 #ifndef RTFUZZ_SCHEDULE_MINIMIZER_H_
 #define RTFUZZ_SCHEDULE_MINIMIZER_H_
@@ -29,10 +29,11 @@ struct ScheduleCost {
   uint64_t cpu_switches = 0;  // Every CPU switch.
   uint64_t decisions = 0;     // Up to the last non-zero decision.
   uint64_t nonzero = 0;       // Decisions with a non-quiet value.
+  uint64_t value_sum = 0;     // Sum of the values: smaller reads easier.
   uint64_t steps = 0;         // Scheduling points of the execution.
 
   // Lexicographic over (interrupts, preemptions, cpu_switches, decisions,
-  // nonzero): the order the issue of minimizing asks for.
+  // nonzero, value_sum): what matters most to a reader first.
   bool operator<(const ScheduleCost& o) const;
   std::string ToString() const;
 };
