@@ -138,6 +138,13 @@ TEST(CliTest, TargetsScenariosAndVariantsAreChecked) {
                    "unknown variant 'fixed' of target demo (valid: -)");
 }
 
+TEST(CliTest, ToleratedWindowsAreCountedByNameAndAreNotFindings) {
+  const Outcome o = RunCli({"explore", "--target=rqspinlock", "--scenario=abba", "--executions=3000"});
+  EXPECT_EQ(o.status, kExitOk) << o.out;
+  EXPECT_NE(o.out.find("of them tolerated: windows the target accepts"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  tolerated          nmi-over-own-cpu-attempt "), std::string::npos) << o.out;
+}
+
 TEST(CliTest, ReplayGivesTheRecordedFindingAndSaysWhetherAVariantFixesIt) {
   const Outcome o = RunCli({"replay", kA1, "--swimlane_rows=20"});
   EXPECT_EQ(o.status, kExitFinding) << o.err;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <unordered_set>
 
@@ -32,11 +33,15 @@ struct Totals {
   rt::ExecutionStats stats;
   uint64_t verdicts[kVerdictCount] = {};
   uint64_t tolerated = 0;  // Verdicts the target accepts (named windows).
+  std::map<std::string, uint64_t> windows;  // Tolerated, by window name.
   std::unordered_set<uint64_t> hashes;  // Values, never iterated for output order.
 
   void Add(const schedule::ReplayOutcome& o) {
     const rt::ExecutionResult& r = *o.result;
-    if (!r.ok() && !o.finding()) ++tolerated;
+    if (!r.ok() && !o.finding()) {
+      ++tolerated;
+      ++windows[o.outcome.substr(o.outcome.find(':') + 1)];
+    }
     ++executions;
     points += r.steps;
     if (r.steps > max_points) max_points = r.steps;
@@ -99,6 +104,9 @@ void PrintSummary(const Flags& f, const Selection& sel, const rt::Scenario& s, c
     verdicts += " (" + std::to_string(t.tolerated) + " of them tolerated: windows the target accepts)";
   }
   std::printf("  verdicts           %s\n", verdicts.c_str());
+  for (const auto& [window, count] : t.windows) {
+    std::printf("  tolerated          %s %" PRIu64 "\n", window.c_str(), count);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# ci/first-finding.sh [TARGET] — how fast libFuzzer finds each known bug, and
+# how fast each scenario runs: prints two tables for one target (default
+# rqspinlock).
+#
+# 1. Executions to first finding: for every reproducer in
+#    corpora/regressions/TARGET/*.sched, its fuzzer runs from an empty corpus
+#    with the file's scenario and variant and --only=<the file's verdict>,
+#    for seeds 1..5; the count is libFuzzer's stat::number_of_executed_units
+#    at the crash (the crashing execution included), so it does not depend
+#    on the machine's speed. "-" is a seed that found nothing in the time.
+# 2. Executions per second of every scenario under the default variant,
+#    from an empty corpus, for RTFUZZ_RATE_SECONDS (default 10).
+#
+# Needs the fuzz preset (cmake --preset fuzz && cmake --build --preset fuzz).
+#   RTFUZZ_FIND_SECONDS   time limit per seed (default 120)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${1:-rqspinlock}
+fuzzer=build/fuzz/fuzzers/${target}_fuzzer
+rtfuzz=build/dev/framework/cli/rtfuzz
+find_seconds=${RTFUZZ_FIND_SECONDS:-120}
+rate_seconds=${RTFUZZ_RATE_SECONDS:-10}
+for bin in "$fuzzer" "$rtfuzz"; do
+  if [[ ! -x $bin ]]; then
+    echo "ci/first-finding.sh: $bin is not built (cmake --preset fuzz/dev && cmake --build ...)" >&2
+    exit 2
+  fi
+done
+shopt -s nullglob
+files=(corpora/regressions/"$target"/*.sched)
+if [[ ${#files[@]} -eq 0 ]]; then
+  echo "ci/first-finding.sh: no reproducers in corpora/regressions/$target" >&2
+  exit 2
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+field() { awk -v k="$1" '$1 == k {print $2; exit}' "$2"; }
+median() { tr ' ' '\n' | grep -v '^-\?$' | sort -n | awk '{a[NR] = $1} END {print NR ? a[int((NR + 1) / 2)] : "-"}'; }
+
+echo "executions to first finding ($target, libFuzzer from an empty corpus, seeds 1..5)"
+printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s |\n' reproducer scenario variant "--only=" "seeds 1..5" median
+printf '|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------------ ------------- -------------------------- ------------------------------ --------
+for file in "${files[@]}"; do
+  scenario=$(field scenario "$file")
+  variant=$(field variant "$file")
+  verdict=$(awk -v v="$variant" '$1 == "expect" && $2 == v {print $3; exit}' "$file")
+  if [[ -z $verdict || $verdict == clean || $verdict == tolerated:* ]]; then continue; fi
+  counts=()
+  for seed in 1 2 3 4 5; do
+    dir="$work/$seed"; rm -rf "$dir"; mkdir -p "$dir/corpus"
+    n=$("$fuzzer" --scenario="$scenario" --variant="$variant" --only="$verdict" -seed="$seed" \
+          -max_total_time="$find_seconds" -print_final_stats=1 -artifact_prefix="$dir/" \
+          "$dir/corpus" 2>&1 | awk '/stat::number_of_executed_units/ {print $2}') || true
+    if compgen -G "$dir/crash-*" >/dev/null; then counts+=("$n"); else counts+=("-"); fi
+  done
+  printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s |\n' "$(basename "$file" .sched)" \
+    "$scenario" "$variant" "$verdict" "${counts[*]}" "$(echo "${counts[*]}" | median)"
+done
+
+echo
+default=$("$rtfuzz" list | awk -v t="$target:" '$1 == t {on = 1; next} on && /^[^ ]/ {exit} on && $1 == "variants" {print $(NF)}' | tr -d ')')
+scenarios=$("$rtfuzz" list | awk -v t="$target:" '$1 == t {on = 1; next} on && /^[^ ]/ {exit} on && $1 == "scenarios" {$1 = ""; gsub(",", ""); print; exit}')
+echo "executions per second ($target, variant ${default:--}, ${rate_seconds} s each, empty corpus)"
+printf '| %-12s | %12s | %10s | %-10s |\n' scenario executions exec/s outcome
+printf '|%s|%s|%s|%s|\n' -------------- -------------- ------------ ------------
+for scenario in $scenarios; do
+  dir="$work/rate"; rm -rf "$dir"; mkdir -p "$dir/corpus"
+  flags=(--scenario="$scenario")
+  if [[ -n $default ]]; then flags+=(--variant="$default"); fi
+  log=$("$fuzzer" "${flags[@]}" -seed=1 -max_total_time="$rate_seconds" -print_final_stats=1 \
+          -artifact_prefix="$dir/" "$dir/corpus" 2>&1) || true
+  n=$(awk '/stat::number_of_executed_units/ {print $2}' <<<"$log")
+  rate=$(awk '/stat::average_exec_per_sec/ {print $2}' <<<"$log")
+  outcome=clean
+  if compgen -G "$dir/crash-*" >/dev/null; then outcome=finding; fi
+  printf '| %-12s | %12s | %10s | %-10s |\n' "$scenario" "${n:-?}" "${rate:-?}" "$outcome"
+done
