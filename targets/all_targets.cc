@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "eventpoll/scenarios.h"
+#include "eventpoll/variant.h"
 #include "rqspinlock/scenarios.h"
 #include "rqspinlock/variant.h"
 #include "rtfuzz/demo/demo_scenario.h"
@@ -16,6 +18,7 @@ namespace rtfuzz::target {
 namespace {
 
 namespace rq = targets::rqspinlock;
+namespace ep = targets::eventpoll;
 
 rt::Scenario MakeDemo(std::string_view scenario, std::string_view) {
   return std::move(*rt::MakeDemoScenario(scenario));
@@ -30,6 +33,10 @@ std::string_view RqspinlockTolerated(const rt::ExecutionResult& result) {
   if (result.verdict != Verdict::kFalseDeadlockReport) return {};
   const bool nmi = result.context.rfind("nmi:", 0) == 0;
   return rq::ToleratedWindow(result.cpu, nmi);
+}
+
+rt::Scenario MakeEventpoll(std::string_view scenario, std::string_view variant) {
+  return ep::MakeScenario(scenario, *ep::ParseVariant(variant));
 }
 
 }  // namespace
@@ -49,6 +56,13 @@ const std::vector<Target>& Targets() {
        .default_variant = "fixed",
        .make = &MakeRqspinlock,
        .tolerated = &RqspinlockTolerated},
+      {.name = "eventpoll",
+       .summary = "epoll ready list: rwlock, spinlock and llist-v3 eras, planted bugs",
+       .scenarios = ep::ScenarioNames(),
+       .variants = ep::VariantNames(),
+       .default_variant = "spinlock",
+       .make = &MakeEventpoll,
+       .tolerated = nullptr},
   };
   return targets;
 }
