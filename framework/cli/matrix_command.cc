@@ -129,7 +129,8 @@ int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   std::printf("cells: . clean, tol tolerated window, AA missed-AA, ABBA missed-ABBA, late "
               "late-deadlock-detection,\n       starve starvation-timeout, inv invariant, "
-              "false false-deadlock-report; [x] the variant the file was recorded under;\n"
+              "false false-deadlock-report,\n       prio priority-inversion, noise "
+              "isolation-noise; [x] the variant the file was recorded under;\n"
               "       ! not what the file expects, ? no expectation\n");
   if (bad_cells == 0) {
     std::printf("every cell as expected\n");

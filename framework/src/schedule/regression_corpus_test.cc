@@ -4,13 +4,14 @@
 // replayed under every variant of its target, must give the outcome its
 // `expect` line for that variant names (a target's whole matrix: found where
 // the bug exists, absent where the fix is in). Files are found when the test
-// binary starts, and ctest lists the tests when it runs (PRE_TEST discovery),
-// so adding a reproducer is dropping the file in.
+// binary starts, and ctest makes one test per file when it runs
+// (regression_tests.cmake.in), so adding a reproducer is dropping the file in.
 //
 // Under the variant a file was recorded with, it must also replay without
 // divergence, and 100 replays must give one trace hash and one signature.
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -42,13 +43,20 @@ std::string TestName(std::string s) {
   return s;
 }
 
+// Every file under the corpus, or only $RTFUZZ_REGRESSION_FILE (how ctest
+// runs one test per file; see CMakeLists.txt).
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
   std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::recursive_directory_iterator(RTFUZZ_REGRESSIONS_DIR, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".sched") {
-      files.push_back(entry.path());
+  const char* one = std::getenv("RTFUZZ_REGRESSION_FILE");
+  if (one != nullptr && *one != '\0') {
+    files.emplace_back(one);
+  } else {
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator(RTFUZZ_REGRESSIONS_DIR, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".sched") {
+        files.push_back(entry.path());
+      }
     }
   }
   std::sort(files.begin(), files.end());  // Directory order is not stable.
