@@ -140,18 +140,28 @@ static inline void prepare_to_wait(struct wait_queue_head *wq_head,
 				   struct wait_queue_entry *wq_entry, int /*state*/)
 {
 	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
+	/*
+	 * The state first, then the entry: the kernel does both under the
+	 * queue's lock, so a waker that finds the entry always finds a task
+	 * about to sleep and its wakeup is not lost.
+	 */
+	rtfuzz::rt::SetCurrentStateBlocked();
 	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, false);
 	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
-	rtfuzz::rt::SetCurrentStateBlocked();
 }
 
 static inline void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 					     struct wait_queue_entry *wq_entry, int /*state*/)
 {
 	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
+	/*
+	 * The state first, then the entry: the kernel does both under the
+	 * queue's lock, so a waker that finds the entry always finds a task
+	 * about to sleep and its wakeup is not lost.
+	 */
+	rtfuzz::rt::SetCurrentStateBlocked();
 	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, true);
 	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
-	rtfuzz::rt::SetCurrentStateBlocked();
 }
 
 /* Running again, and off the queue. */
