@@ -6,7 +6,8 @@
 // directly above it on its CPU (it cannot run until that one returns), and
 // from a queued waiter to the context queued ahead of it (LockWaitsBehind),
 // and from a runnable task to what keeps it off its CPU (an interrupt, or a
-// running task it cannot preempt).
+// running task it cannot preempt, or for a throttled task the ktimers thread
+// its group's refill is queued on).
 // A cycle is a real deadlock: AA when one lock is on it, ABBA when more.
 //
 //   missed-AA/ABBA            a context on a cycle still waits past
@@ -44,6 +45,9 @@ rt::ContextId OracleState::InterruptedBy(rt::ContextId id) const {
 rt::ContextId OracleState::KeptOffCpuBy(rt::ContextId id) const {
   const int tasks = static_cast<int>(view_.scenario().tasks().size());
   if (id >= tasks || view_.task_state(id) != rt::TaskState::kRunnable) return rt::kNoContext;
+  // A throttled task (CPU bandwidth control) waits for its group's refill:
+  // for the ktimers thread that must run it, or for a timer (no edge).
+  if (view_.task_throttled(id)) return view_.task_throttle_waiter_of(id);
   const int cpu = view_.context_cpu(id);
   const int depth = view_.cpu_depth(cpu);
   const rt::ContextId top = view_.cpu_context(cpu, depth - 1);

@@ -33,8 +33,10 @@ void OracleState::CheckInversion() {
     }
     bool inverted = false;
     rt::ContextId runner = rt::kNoContext;
+    // A throttled holder (CPU bandwidth control) is kept off by its group's
+    // quota, not by the task running on its CPU.
     if (holder != w && holder < tasks &&
-        view_.task_state(holder) == rt::TaskState::kRunnable) {
+        view_.task_state(holder) == rt::TaskState::kRunnable && !view_.task_throttled(holder)) {
       runner = view_.cpu_context(view_.context_cpu(holder), 0);
       if (runner != rt::kNoContext && runner < tasks) {
         const int pw = view_.task_prio(static_cast<rt::TaskId>(w));

@@ -446,6 +446,41 @@ TEST_F(OraclesTest, MediumTaskKeepingAnUnboostedHolderOffItsCpuIsPriorityInversi
   EXPECT_TRUE(ok.ok()) << ok.message;
 }
 
+// The stall of spec 2.6: "writer" (a throttled task group) holds L;
+// ktimers/0 blocks on L in a timer callback; the group's refill is a soft
+// timer queued behind that callback on ktimers/0. A real deadlock through
+// the throttle; with the hard refill timer (Linux's) it resolves.
+Scenario MakeThrottledHolderStall(SleepLock& l, bool hard_refill) {
+  Scenario s(hard_refill ? "throttle-hard-refill" : "throttle-stall", 1);
+  s.OnReset([&l] { l.owner = l.waiter = -1; });
+  const rt::GroupId g = s.AddTaskGroup(
+      {.name = "slice", .quota_ns = 20'000, .period_ns = 100'000, .hard_timer = hard_refill});
+  s.AddTask({.name = "writer", .body = [&l] {
+               SleepLockLock(l);
+               while (rt::Now() < 50'000) {
+               }
+               SleepLockUnlock(l);
+             }, .group = g});
+  s.AddTimer({.name = "tfd", .first_ns = 30'000, .max_fires = 1, .callback = [&l] {
+                SleepLockLock(l);
+                SleepLockUnlock(l);
+              }});
+  return s;
+}
+
+TEST_F(OraclesTest, AThrottledHolderWhoseRefillWaitsBehindItsWaiterIsADeadlock) {
+  // No PI, as an RT rwlock reader: a boost would lift the throttle.
+  SleepLock l{1, "L", /*pi=*/false};
+  Scenario stall = MakeThrottledHolderStall(l, false);
+  ExecutionResult r = Run(stall);
+  EXPECT_EQ(r.verdict, Verdict::kMissedAa) << r.message << r.details;
+  EXPECT_NE(r.message.find("task:ktimers/0"), std::string::npos) << r.message;
+  EXPECT_NE(r.details.find("task:writer"), std::string::npos) << r.details;
+  Scenario hard = MakeThrottledHolderStall(l, true);
+  ExecutionResult ok = Run(hard);
+  EXPECT_TRUE(ok.ok()) << ok.message << ok.details;
+}
+
 // --- Stalls ---
 
 TEST_F(OraclesTest, NoProgressHungTaskAndIrqRecursionAreStalls) {

@@ -5,6 +5,7 @@
 // while the classic misuse (checking before queueing) does.
 
 #include <linux/compiler.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/smp.h>
 #include <linux/tracepoint.h>
@@ -195,6 +196,54 @@ TEST(TracepointTest, ProbesRunInTheFiringContext) {
                         .handler = [] { trace_contention_begin(8); }});
   ASSERT_TRUE(RunQuiet(s).ok());
   EXPECT_EQ(g_log, (std::vector<std::string>{"probe:task@0:7", "probe:nmi@0:8"}));
+}
+
+// --- hrtimer ---
+
+struct HrtimerProbe {
+  struct hrtimer timer;
+  int fired = 0;
+  std::vector<std::string> where;
+};
+HrtimerProbe g_hrtimer;
+
+enum hrtimer_restart HrtimerTick(struct hrtimer *timer) {
+  HrtimerProbe *p = &g_hrtimer;
+  p->where.push_back(std::string(rtfuzz::rt::ContextKindName(rtfuzz::rt::CurrentContextKind())) +
+                     "@" + std::to_string(ktime_to_us(hrtimer_get_expires(timer))) + "us");
+  if (++p->fired == 3) return HRTIMER_NORESTART;
+  hrtimer_forward_now(timer, 10 * NSEC_PER_USEC);
+  return HRTIMER_RESTART;
+}
+
+TEST(HrtimerTest, SoftTimersRunInKtimersOnRtAndHardOnesInHardirqAndRestart) {
+  for (const bool hard : {false, true}) {
+    for (const bool rt : {true, false}) {
+      Scenario s("hrtimer", 1);
+      s.SetPreemptRt(rt);
+      const enum hrtimer_mode mode = hard ? HRTIMER_MODE_REL_HARD : HRTIMER_MODE_REL_SOFT;
+      rtfuzz_hrtimer_declare(s, &g_hrtimer.timer, 0, mode);
+      s.OnReset([] {
+        g_hrtimer.fired = 0;
+        g_hrtimer.where.clear();
+      });
+      s.AddTask({.name = "t", .body = [mode] {
+                   hrtimer_setup(&g_hrtimer.timer, HrtimerTick, 1, mode);
+                   hrtimer_start(&g_hrtimer.timer, 5 * NSEC_PER_USEC, mode);
+                   rtfuzz::rt::SleepFor(50'000);
+                   EXPECT_EQ(hrtimer_try_to_cancel(&g_hrtimer.timer), 0);
+                 }});
+      Machine machine;
+      ByteSource none(nullptr, 0);
+      ExecutionResult r = machine.Run(s, none);
+      ASSERT_TRUE(r.ok()) << r.message;
+      const std::string kind = hard ? "hardirq" : rt ? "task" : "softirq";
+      // Armed at 5 us after the first points; forwarded by 10 us each time.
+      ASSERT_EQ(g_hrtimer.where.size(), 3u) << kind;
+      EXPECT_EQ(g_hrtimer.where,
+                (std::vector<std::string>{kind + "@5us", kind + "@15us", kind + "@25us"}));
+    }
+  }
 }
 
 }  // namespace

@@ -105,6 +105,40 @@ void MachineImpl::RaiseInterrupt(HandlerId handler, int cpu) {
   Point(Op::kIrqRaise, handler, static_cast<uint64_t>(cpu), 0);
 }
 
+HandlerInstance& MachineImpl::Instance(HandlerId handler, int cpu) {
+  RTFUZZ_PRECONDITION(handler < scenario_->interrupts().size(), "no such handler");
+  RTFUZZ_PRECONDITION(cpu >= 0 && cpu < static_cast<int>(cpus_.size()), "no such CPU");
+  HandlerInstance* instance = nullptr;
+  for (HandlerInstance* h : cpus_[cpu].handlers) {
+    if (h->handler == handler) instance = h;
+  }
+  RTFUZZ_PRECONDITION(instance != nullptr,
+                      "the handler has no instance on that CPU (see InterruptSpec::cpus)");
+  return *instance;
+}
+
+void MachineImpl::ArmTimer(HandlerId handler, int cpu, uint64_t when_ns) {
+  HandlerInstance& h = Instance(handler, cpu);
+  RTFUZZ_PRECONDITION(h.spec->trigger.kind == Trigger::Kind::kTimer,
+                      "rt::ArmTimer on an interrupt without a timer trigger");
+  RTFUZZ_PRECONDITION(when_ns != kUnbounded, "rt::ArmTimer: no expiry time");
+  ++h.timer_generation;
+  h.timer_expires = when_ns;
+  size_t index = 0;
+  while (handlers_[index].get() != &h) ++index;
+  AddTimer(when_ns, TimerKind::kInterrupt, static_cast<uint32_t>(index), h.timer_generation);
+  Point(Op::kTimer, handler, when_ns == 0 ? 1 : when_ns, 0);
+}
+
+bool MachineImpl::CancelTimer(HandlerId handler, int cpu) {
+  HandlerInstance& h = Instance(handler, cpu);
+  const bool pending = h.timer_expires != kUnbounded;
+  ++h.timer_generation;
+  h.timer_expires = kUnbounded;
+  Point(Op::kTimer, handler, 0, 0);
+  return pending;
+}
+
 void MachineImpl::QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*),
                                      void* arg) {
   RTFUZZ_PRECONDITION(cpu >= 0 && cpu < static_cast<int>(cpus_.size()), "no such CPU");
@@ -218,6 +252,12 @@ void RaiseInterrupt(HandlerId handler, int cpu) {
 }
 void Progress(MarkId mark) {
   if (!Dying()) M().Progress(mark);
+}
+void ArmTimer(HandlerId handler, int cpu, uint64_t when_ns) {
+  if (!Dying()) M().ArmTimer(handler, cpu, when_ns);
+}
+bool CancelTimer(HandlerId handler, int cpu) {
+  return Dying() ? false : M().CancelTimer(handler, cpu);
 }
 void Fail(std::string_view message) {
   RTFUZZ_PRECONDITION(!Dying(), "rt::Fail from a destructor while unwinding after a verdict");

@@ -110,11 +110,17 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       }
     }
     if (chosen < 0 && count > 0) chosen = candidates[0];  // Round robin.
-    if (chosen < 0 && from_ok) return Settle(*from);
+    // Settling may leave a CPU with nothing (its task was throttled:
+    // docs/architecture.md#bandwidth); then look again.
+    if (chosen < 0 && from_ok) {
+      Context* top = Settle(*from);
+      return __builtin_expect(top != nullptr, 1) ? top : PickCpu(from, Leave::kForced);
+    }
     if (chosen >= 0) {
       Context* top = Settle(cpus_[chosen]);
-      RTFUZZ_CHECK(top != nullptr, "a runnable CPU has nothing on top");
-      return top;
+      if (__builtin_expect(top != nullptr, 1)) return top;
+      RTFUZZ_CHECK(has_groups_, "a runnable CPU has nothing on top");
+      return PickCpu(from, Leave::kForced);
     }
 
     // Nothing can make progress now.
@@ -135,7 +141,7 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       if (finished_) return nullptr;  // An oracle named it (on the runner).
       std::string blocked;
       for (const auto& t : tasks_) {
-        if (t->state != RunState::kExited) blocked += " " + t->ctx.name;
+        if (t->state != RunState::kExited && !t->idle) blocked += " " + t->ctx.name;
       }
       // Report(): from a fiber it does not return; on the runner it records.
       Report(Verdict::kHang, "nothing can run and no timer is pending; waiting:" + blocked);

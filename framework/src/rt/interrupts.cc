@@ -38,6 +38,8 @@ void MachineImpl::ArmTriggers() {
       case Trigger::Kind::kManual:
         break;
       case Trigger::Kind::kTimer:
+        if (trigger.first_ns == Trigger::kNotArmed) break;
+        h->timer_expires = trigger.first_ns;
         AddTimer(trigger.first_ns, TimerKind::kInterrupt,
                  static_cast<uint32_t>(&h - &handlers_[0]), 0);
         break;
@@ -61,6 +63,19 @@ void MachineImpl::ArmTriggers() {
 void MachineImpl::MakePending(HandlerInstance& h, bool traced, int from_cpu) {
   if (h.fires >= h.spec->trigger.max_fires) return;
   VirtualCpu& cpu = cpus_[h.cpu];
+  if (__builtin_expect(h.to_ktimers, 0)) {
+    // A soft timer on PREEMPT_RT: its expiry wakes ktimers/N, which runs the
+    // callbacks in expiry order. Still queued = coalesced.
+    if (h.ktimers_queued) return;
+    h.ktimers_queued = true;
+    ++h.fires;
+    if (traced) {
+      Emit(Op::kIrqRaise, h.handler, static_cast<uint64_t>(h.cpu), current_,
+           current_ != nullptr ? current_->cpu : h.cpu);
+    }
+    QueueKtimers(cpu, KtimersWork{&h, -1});
+    return;
+  }
   const uint64_t bit = uint64_t{1} << h.slot;
   if (from_cpu >= 0 && from_cpu != h.cpu) ++cpu.noise.ipis;
   if (cpu.pending & bit) return;  // Coalesces, as a latched interrupt line.
@@ -157,13 +172,22 @@ void MachineImpl::FireDueTimers() {
       }
       case TimerKind::kInterrupt: {
         HandlerInstance& h = *handlers_[t.target];
+        if (t.generation != h.timer_generation) break;  // Re-armed or cancelled.
+        h.timer_expires = kUnbounded;
         MakePending(h);
         const Trigger& trigger = h.spec->trigger;
         if (trigger.every_ns != 0 && h.fires < trigger.max_fires) {
-          timers_.Add(t.when + trigger.every_ns, TimerKind::kInterrupt, t.target, 0);
+          h.timer_expires = t.when + trigger.every_ns;
+          timers_.Add(h.timer_expires, TimerKind::kInterrupt, t.target, t.generation);
         }
         break;
       }
+      case TimerKind::kGroupExhaust:
+        OnGroupExhaust(t);
+        break;
+      case TimerKind::kGroupPeriod:
+        OnGroupPeriod(groups_[t.target]);
+        break;
       case TimerKind::kTimeslice: {
         VirtualCpu& cpu = cpus_[t.target];
         if (cpu.slice_generation == t.generation) {

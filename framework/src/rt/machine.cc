@@ -105,6 +105,10 @@ void MachineImpl::Prepare(const Scenario& s) {
   tasks_.clear();
   handlers_.clear();
   contexts_.clear();
+  groups_.clear();
+  groups_.resize(s.task_groups().size());
+  for (size_t g = 0; g < groups_.size(); ++g) groups_[g].spec = &s.task_groups()[g];
+  has_groups_ = !groups_.empty();
 
   for (size_t i = 0; i < s.tasks().size(); ++i) {
     const TaskSpec& spec = s.tasks()[i];
@@ -116,6 +120,11 @@ void MachineImpl::Prepare(const Scenario& s) {
     t->ctx.task = t.get();
     t->ctx.name = "task:" + spec.name;
     t->ctx.id = static_cast<uint16_t>(contexts_.size());
+    t->group = spec.group == kNoGroup ? -1 : static_cast<int>(spec.group);
+    if (t->group >= 0) groups_[t->group].members.push_back(t.get());
+    if (spec.kthread == TaskSpec::Kthread::kTimers) {
+      cpus_[__builtin_ctzll(spec.affinity)].ktimers = t.get();
+    }
     contexts_.push_back(&t->ctx);
     tasks_.push_back(std::move(t));
   }
@@ -140,9 +149,25 @@ void MachineImpl::Prepare(const Scenario& s) {
       h->ctx.cpu = c;
       h->ctx.name = InstanceName(spec, c);
       h->ctx.id = static_cast<uint16_t>(contexts_.size());
+      // Routing to the machine's kthreads (docs/architecture.md#kthreads).
+      h->to_ktimers = spec.soft_timer && s.preempt_rt();
+      if (spec.thread_fn || (spec.force_threaded_on_rt && s.preempt_rt())) {
+        for (auto& t : tasks_) {
+          if (t->spec->kthread == TaskSpec::Kthread::kIrqThread &&
+              t->spec->kthread_handler == i && t->spec->affinity == Cpu(c)) {
+            h->irq_thread = t.get();
+          }
+        }
+        RTFUZZ_CHECK(h->irq_thread != nullptr, "a threaded interrupt without its thread");
+        h->forced_thread = !spec.thread_fn;
+      }
       contexts_.push_back(&h->ctx);
       handlers_.push_back(std::move(h));
     }
+  }
+  if (s.resched_ipi_handler() != Scenario::kNoHandler) {
+    RTFUZZ_PRECONDITION(s.resched_ipi_handler() < s.interrupts().size(),
+                        "no such reschedule IPI handler");
   }
   // The built-in work vectors: one hardirq instance per CPU and vector,
   // after the scenario's handlers.
@@ -190,6 +215,21 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
       cpu.work[v].clear();
       cpu.work_head[v] = 0;
     }
+    cpu.ktimers_queue.clear();
+    cpu.ktimers_head = 0;
+    cpu.charged = nullptr;
+  }
+  for (GroupState& g : groups_) {
+    g.runtime_left = g.spec->quota_ns;
+    g.charged_at = 0;
+    g.running = 0;
+    g.used_in_period = false;
+    g.throttled = false;
+    g.period_armed = false;
+    g.refill_queued = false;
+    g.exhaust_generation = 0;
+    g.throttle_count = 0;
+    g.waiting.clear();
   }
   auto reset_context = [](Context& ctx) {
     RTFUZZ_CHECK(!ctx.fiber.suspended(), "a fiber survived the last teardown");
@@ -212,6 +252,8 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     t->ctx.cpu = t->cpu;
     t->sleep_generation = 0;
     t->off_cpu_since = 0;
+    t->throttled = false;
+    t->idle = false;
   }
   for (auto& h : handlers_) {
     reset_context(h->ctx);
@@ -220,6 +262,10 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     h->armed = false;
     h->period = 0;
     h->countdown = 0;
+    h->ktimers_queued = false;
+    h->thread_pending = false;
+    h->timer_expires = kUnbounded;
+    h->timer_generation = 0;
   }
   source_ = &source;
   source.BeginExecution(index);
@@ -237,7 +283,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   warp_run_start_ = 0;
   finished_ = false;
   tearing_down_ = false;
-  live_tasks_ = static_cast<int>(tasks_.size());
+  live_tasks_ = scenario_->num_scenario_tasks();  // Kthreads do not keep it alive.
   timers_.Clear();
   check_at_ = options_.max_time_ns;
   if (next_tick_ < check_at_) check_at_ = next_tick_;
@@ -277,6 +323,11 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   ArmTriggers();
   DrawSlice();
   for (auto& t : tasks_) {
+    if (t->spec->kthread != TaskSpec::Kthread::kNone) {
+      t->state = RunState::kBlocked;  // Asleep until it has work.
+      t->idle = true;
+      continue;
+    }
     if (t->spec->start_ns == 0) {
       StartTask(*t);
     } else {
@@ -445,9 +496,18 @@ Fiber* MachineImpl::ContextEntry(void* arg) {
   try {
     if (ctx->task != nullptr) {
       m->Emit(Op::kTaskStart, ctx->task->id, 0, ctx, ctx->cpu);
-      ctx->task->spec->body();
+      if (ctx->task->spec->kthread != TaskSpec::Kthread::kNone) {
+        m->KthreadMain(*ctx->task);  // Never returns; unwound at teardown.
+      } else {
+        ctx->task->spec->body();
+      }
+    } else if (HandlerInstance* h = ctx->handler; h->irq_thread == nullptr) {
+      h->spec->handler();
     } else {
-      ctx->handler->spec->handler();
+      // Threaded: the primary handler (unless forced threading moved it to
+      // the thread), then IRQ_WAKE_THREAD.
+      if (!h->forced_thread && h->spec->handler) h->spec->handler();
+      m->WakeIrqThread(*h);
     }
   } catch (const std::exception& e) {
     threw = true;

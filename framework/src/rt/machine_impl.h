@@ -38,6 +38,22 @@
 
 namespace rtfuzz::rt::internal {
 
+// CPU bandwidth control of one task group (bandwidth.cc).
+struct GroupState {
+  const TaskGroupSpec* spec = nullptr;
+  std::vector<Task*> members;   // In TaskId order.
+  uint64_t runtime_left = 0;    // Quota left in this period, as of charged_at.
+  uint64_t charged_at = 0;
+  int running = 0;              // Members being charged (VirtualCpu::charged).
+  bool used_in_period = false;  // Ran in this period: the period timer goes on.
+  bool throttled = false;
+  bool period_armed = false;    // The period timer is pending (or queued).
+  bool refill_queued = false;   // Soft refill waiting in a ktimers queue.
+  uint64_t exhaust_generation = 0;
+  uint64_t throttle_count = 0;
+  std::vector<Task*> waiting;   // Throttled runnable members, in throttle order.
+};
+
 class MachineImpl {
  public:
   explicit MachineImpl(MachineOptions options);
@@ -74,6 +90,9 @@ class MachineImpl {
   void LocalBhDisable();
   void LocalBhEnable();
   void RaiseInterrupt(HandlerId handler, int cpu);
+  HandlerInstance& Instance(HandlerId handler, int cpu);  // Precondition: exists.
+  void ArmTimer(HandlerId handler, int cpu, uint64_t when_ns);
+  bool CancelTimer(HandlerId handler, int cpu);
   void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg);
   void Progress(MarkId mark);
   [[noreturn]] void Fail(std::string_view message);
@@ -135,17 +154,48 @@ class MachineImpl {
 
   // task_scheduling.cc
   int SelectCpu(const Task& task) const;
-  void Enqueue(Task& task);
+  void Enqueue(Task& task, int from_cpu = -1);
+  // Enqueue() without its checks: also a task preempted between
+  // set_current_state() and schedule() (a refill puts it back).
+  void Place(Task& task, int from_cpu);
   void SetCurr(VirtualCpu& cpu, Task* task);
   Task* PopHighest(VirtualCpu& cpu);
   bool Preemptible(const VirtualCpu& cpu) const;
   void Reschedule(VirtualCpu& cpu);
-  void CheckPreempt(VirtualCpu& cpu, const Task& woken);
+  void CheckPreempt(VirtualCpu& cpu, const Task& woken, int from_cpu = -1);
   void BlockCurrent(Op op, uint32_t object, uint64_t value);
   void RequireSleepable(const char* what);
   void ArmTimeslice(VirtualCpu& cpu);
   void StartTask(Task& task);
-  bool WakeTask(Task& task);
+  // `from_cpu`: the CPU of the waking context, or -1 (timers, the machine).
+  bool WakeTask(Task& task, int from_cpu = -1);
+  // resched_curr(): need_resched on `cpu`, and a reschedule IPI if it is set
+  // from another CPU.
+  void Resched(VirtualCpu& cpu, int from_cpu);
+  void SendReschedIpi(VirtualCpu& cpu, int from_cpu);
+
+  // bandwidth.cc: CPU bandwidth control of task groups.
+  void ChargeGroup(GroupState& g);
+  void ArmExhaust(GroupState& g);
+  void ArmPeriod(GroupState& g);
+  void UpdateCharging(VirtualCpu& cpu);  // After curr or its prio changed.
+  void ThrottleGroup(GroupState& g);
+  void RefillGroup(GroupState& g, int from_cpu);
+  void OnGroupExhaust(const Timer& t);
+  void OnGroupPeriod(GroupState& g);
+  void FinishPeriod(GroupState& g);  // Re-arms the period timer if active.
+  // Reschedule(): takes a throttled curr off its CPU. True if it did.
+  bool TakeOffThrottled(VirtualCpu& cpu);
+  int GroupIndex(const GroupState& g) const {
+    return static_cast<int>(&g - groups_.data());
+  }
+
+  // bandwidth.cc: the machine's kthreads (ktimers/N, irq/N-name).
+  void KthreadMain(Task& task);
+  bool KthreadHasWork(const Task& task) const;
+  void KthreadRunOne(Task& task);
+  void QueueKtimers(VirtualCpu& cpu, KtimersWork work);
+  void WakeIrqThread(HandlerInstance& h);
 
   // interrupts.cc
   void ArmTriggers();
@@ -204,6 +254,8 @@ class MachineImpl {
   std::vector<std::unique_ptr<HandlerInstance>> handlers_;
   std::vector<Context*> contexts_;  // By context id.
   InterruptSpec work_specs_[kWorkVectorCount];  // The built-in vectors.
+  std::vector<GroupState> groups_;
+  bool has_groups_ = false;
   std::vector<Observer*> observers_;
 
   // Per execution.

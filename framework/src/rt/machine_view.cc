@@ -81,7 +81,44 @@ int MachineView::task_prio(TaskId task) const { return m_->tasks_[task]->prio; }
 
 uint64_t MachineView::task_last_ran_ns(TaskId task) const {
   const internal::Task& t = *m_->tasks_[task];
-  return m_->cpus_[t.cpu].curr == &t ? m_->now_ : t.off_cpu_since;
+  // An idle kthread sleeps interruptibly: never a hung task.
+  return m_->cpus_[t.cpu].curr == &t || t.idle ? m_->now_ : t.off_cpu_since;
+}
+
+bool MachineView::task_idle(TaskId task) const { return m_->tasks_[task]->idle; }
+
+bool MachineView::task_throttled(TaskId task) const {
+  const internal::Task& t = *m_->tasks_[task];
+  if (t.throttled) return true;
+  // Still on its CPU until a preemptible point.
+  return t.group >= 0 && m_->groups_[t.group].throttled && t.prio >= 100 && t.queued &&
+         m_->cpus_[t.cpu].curr == &t;
+}
+
+ContextId MachineView::task_throttle_waiter_of(TaskId task) const {
+  const internal::Task& t = *m_->tasks_[task];
+  if (!task_throttled(task)) return kNoContext;
+  const internal::GroupState& g = m_->groups_[t.group];
+  if (!g.refill_queued) return kNoContext;
+  const internal::Task* ktimers = m_->cpus_[g.spec->timer_cpu].ktimers;
+  return ktimers != nullptr ? ktimers->ctx.id : kNoContext;
+}
+
+bool MachineView::group_throttled(GroupId group) const {
+  RTFUZZ_PRECONDITION(group < m_->groups_.size(), "no such task group");
+  return m_->groups_[group].throttled;
+}
+
+uint64_t MachineView::group_runtime_left_ns(GroupId group) const {
+  RTFUZZ_PRECONDITION(group < m_->groups_.size(), "no such task group");
+  const internal::GroupState& g = m_->groups_[group];
+  const uint64_t used = (m_->now_ - g.charged_at) * static_cast<uint64_t>(g.running);
+  return used >= g.runtime_left ? 0 : g.runtime_left - used;
+}
+
+uint64_t MachineView::group_throttle_count(GroupId group) const {
+  RTFUZZ_PRECONDITION(group < m_->groups_.size(), "no such task group");
+  return m_->groups_[group].throttle_count;
 }
 
 uint64_t MachineView::last_progress_ns() const { return m_->last_progress_ns_; }

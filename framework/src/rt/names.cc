@@ -26,7 +26,8 @@ constexpr std::string_view kOpNames[] = {
     "preempt-enable", "irq-disable",   "irq-enable",     "bh-disable",
     "bh-enable",      "progress",      "choose",         "warp",
     "set-priority",   "lock-acquire",  "lock-contended", "lock-acquired",
-    "lock-release",   "lock-failed",
+    "lock-release",   "lock-failed",   "throttle",
+    "timer",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<size_t>(Op::kUser));
 
@@ -76,9 +77,77 @@ TaskId Scenario::AddTask(TaskSpec spec) {
   } else {
     RTFUZZ_PRECONDITION(spec.rt_priority == 0, "SCHED_OTHER has rt_priority 0");
   }
+  RTFUZZ_PRECONDITION(spec.kthread == TaskSpec::Kthread::kNone,
+                      "TaskSpec::kthread is for the machine's own threads");
+  if (spec.group != kNoGroup) {
+    RTFUZZ_PRECONDITION(spec.group < groups_.size(), "TaskSpec::group: no such task group");
+    RTFUZZ_PRECONDITION(spec.policy == Policy::kOther,
+                        "a task group's bandwidth control applies to SCHED_OTHER tasks");
+  }
   RTFUZZ_PRECONDITION(tasks_.size() < 0x7fff, "too many tasks");
+  // Scenario tasks come first, the machine's kthreads after them.
+  tasks_.insert(tasks_.begin() + num_scenario_tasks_, std::move(spec));
+  return static_cast<TaskId>(num_scenario_tasks_++);
+}
+
+void Scenario::AddKthread(TaskSpec::Kthread kind, int cpu, HandlerId handler,
+                          std::string name, int rt_priority) {
+  RTFUZZ_PRECONDITION(tasks_.size() < 0x7fff, "too many tasks");
+  TaskSpec spec;
+  spec.name = std::move(name);
+  spec.affinity = Cpu(cpu);
+  spec.policy = Policy::kFifo;
+  spec.rt_priority = rt_priority;
+  spec.kthread = kind;
+  spec.kthread_handler = handler;
   tasks_.push_back(std::move(spec));
-  return static_cast<TaskId>(tasks_.size() - 1);
+}
+
+HandlerId Scenario::AddTimer(TimerSpec spec) {
+  RTFUZZ_PRECONDITION(static_cast<bool>(spec.callback), "a timer needs a callback");
+  InterruptSpec irq;
+  irq.name = std::move(spec.name);
+  irq.kind = spec.hard ? ContextKind::kHardirq : ContextKind::kSoftirq;
+  irq.cpus = spec.cpus;
+  irq.trigger = Trigger::Timer(spec.first_ns, spec.every_ns, spec.max_fires);
+  irq.handler = std::move(spec.callback);
+  irq.soft_timer = !spec.hard;
+  const CpuMask cpus = irq.cpus;
+  adding_timer_ = true;
+  const HandlerId id = AddInterrupt(std::move(irq));
+  adding_timer_ = false;
+  if (!spec.hard) {
+    for (int c = 0; c < num_cpus_; ++c) {
+      if ((cpus & Cpu(c)) == 0 || (ktimers_cpus_ & Cpu(c)) != 0) continue;
+      ktimers_cpus_ |= Cpu(c);
+      // Mainline PREEMPT_RT runs ktimers/N at SCHED_FIFO 1.
+      AddKthread(TaskSpec::Kthread::kTimers, c, 0, "ktimers/" + std::to_string(c), 1);
+    }
+  }
+  return id;
+}
+
+GroupId Scenario::AddTaskGroup(TaskGroupSpec spec) {
+  ++revision_;
+  RTFUZZ_PRECONDITION(spec.quota_ns >= 1 && spec.period_ns >= 1,
+                      "a task group needs quota_ns >= 1 and period_ns >= 1");
+  RTFUZZ_PRECONDITION(spec.timer_cpu >= 0 && spec.timer_cpu < num_cpus_,
+                      "TaskGroupSpec::timer_cpu: no such CPU");
+  RTFUZZ_PRECONDITION(groups_.size() < kNoGroup, "too many task groups");
+  const int cpu = spec.timer_cpu;
+  const bool soft = !spec.hard_timer;
+  groups_.push_back(std::move(spec));
+  if (soft && (ktimers_cpus_ & Cpu(cpu)) == 0) {
+    ktimers_cpus_ |= Cpu(cpu);
+    AddKthread(TaskSpec::Kthread::kTimers, cpu, 0, "ktimers/" + std::to_string(cpu), 1);
+  }
+  return static_cast<GroupId>(groups_.size() - 1);
+}
+
+void Scenario::SetReschedIpiHandler(HandlerId handler) {
+  ++revision_;
+  RTFUZZ_PRECONDITION(handler < interrupts_.size(), "SetReschedIpiHandler: no such handler");
+  resched_ipi_handler_ = handler;
 }
 
 HandlerId Scenario::AddInterrupt(InterruptSpec spec) {
@@ -95,8 +164,27 @@ HandlerId Scenario::AddInterrupt(InterruptSpec spec) {
     RTFUZZ_PRECONDITION(spec.trigger.max_period < (uint64_t{1} << 31),
                         "an overflow period must be below 2^31");
   }
+  const bool threaded = static_cast<bool>(spec.thread_fn) || spec.force_threaded_on_rt;
+  if (threaded) {
+    RTFUZZ_PRECONDITION(spec.kind == ContextKind::kHardirq,
+                        "a threaded interrupt (thread_fn, force_threaded_on_rt) is a hardirq");
+  }
+  RTFUZZ_PRECONDITION(!spec.soft_timer || adding_timer_,
+                      "InterruptSpec::soft_timer is set by Scenario::AddTimer");
+  const CpuMask cpus = spec.cpus;
+  const std::string name = spec.name;
   interrupts_.push_back(std::move(spec));
-  return static_cast<HandlerId>(interrupts_.size() - 1);
+  const auto id = static_cast<HandlerId>(interrupts_.size() - 1);
+  if (threaded) {
+    for (int c = 0; c < num_cpus_; ++c) {
+      // request_threaded_irq()'s threads run at SCHED_FIFO 50.
+      if (cpus & Cpu(c)) {
+        AddKthread(TaskSpec::Kthread::kIrqThread, c, id,
+                   "irq/" + std::to_string(c) + "-" + name, 50);
+      }
+    }
+  }
+  return id;
 }
 
 MarkId Scenario::AddMark(std::string name) {

@@ -8,6 +8,7 @@
 // Blocking follows the kernel's set_current_state()/schedule()/wake_up_process()
 // protocol, so a lost wakeup in a target is a real, reachable interleaving.
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -64,6 +65,7 @@ void MachineImpl::SetCurr(VirtualCpu& cpu, Task* task) {
   cpu.rotate = false;
   ++cpu.slice_generation;
   cpu.curr_since = now_;
+  if (__builtin_expect(has_groups_, 0)) UpdateCharging(cpu);
   if (task == nullptr) return;
   task->cpu = cpu.index;
   task->ctx.cpu = cpu.index;
@@ -72,25 +74,58 @@ void MachineImpl::SetCurr(VirtualCpu& cpu, Task* task) {
   ArmTimeslice(cpu);
 }
 
-void MachineImpl::Enqueue(Task& task) {
+void MachineImpl::Enqueue(Task& task, int from_cpu) {
   RTFUZZ_CHECK(task.state == RunState::kRunning && !task.queued,
                "enqueue of a task that is not runnable or already queued");
-  VirtualCpu& cpu = cpus_[SelectCpu(task)];
+  Place(task, from_cpu);
+}
+
+void MachineImpl::Place(Task& task, int from_cpu) {
   task.queued = true;
+  if (task.group >= 0) {
+    GroupState& g = groups_[task.group];
+    if (g.throttled && task.prio >= 100) {  // Waits for the refill.
+      task.throttled = true;
+      g.waiting.push_back(&task);
+      return;
+    }
+  }
+  VirtualCpu& cpu = cpus_[SelectCpu(task)];
   task.cpu = cpu.index;
   task.ctx.cpu = cpu.index;
   if (cpu.curr == nullptr) {
-    SetCurr(cpu, &task);  // I2: an idle CPU has an empty run queue.
+    // I2: an idle CPU has an empty run queue. Waking it from another CPU is
+    // a reschedule IPI (an idle CPU that does not poll).
+    if (from_cpu >= 0 && from_cpu != cpu.index) SendReschedIpi(cpu, from_cpu);
+    SetCurr(cpu, &task);
   } else {
     cpu.rq.Enqueue(&task, /*at_head=*/false);
-    CheckPreempt(cpu, task);
+    CheckPreempt(cpu, task, from_cpu);
     ArmTimeslice(cpu);
   }
   NoteNewRunnable(cpu.index);
 }
 
-void MachineImpl::CheckPreempt(VirtualCpu& cpu, const Task& woken) {
-  if (cpu.curr != nullptr && woken.prio < cpu.curr->prio) cpu.need_resched = true;
+void MachineImpl::CheckPreempt(VirtualCpu& cpu, const Task& woken, int from_cpu) {
+  if (cpu.curr != nullptr && woken.prio < cpu.curr->prio) Resched(cpu, from_cpu);
+}
+
+void MachineImpl::Resched(VirtualCpu& cpu, int from_cpu) {
+  if (cpu.need_resched) return;  // Already set: no second IPI.
+  cpu.need_resched = true;
+  if (from_cpu >= 0 && from_cpu != cpu.index) SendReschedIpi(cpu, from_cpu);
+}
+
+void MachineImpl::SendReschedIpi(VirtualCpu& cpu, int from_cpu) {
+  ++cpu.noise.resched_ipis;
+  const HandlerId handler = scenario_->resched_ipi_handler();
+  if (handler == Scenario::kNoHandler) return;
+  for (HandlerInstance* h : cpu.handlers) {
+    if (h->handler == handler) {
+      MakePending(*h, /*traced=*/true, from_cpu);
+      return;
+    }
+  }
 }
 
 bool MachineImpl::Preemptible(const VirtualCpu& cpu) const {
@@ -99,6 +134,7 @@ bool MachineImpl::Preemptible(const VirtualCpu& cpu) const {
 }
 
 void MachineImpl::Reschedule(VirtualCpu& cpu) {
+  if (__builtin_expect(has_groups_, 0) && TakeOffThrottled(cpu)) return;
   Task* prev = cpu.curr;
   const bool rotate = cpu.rotate;
   cpu.need_resched = false;
@@ -133,12 +169,16 @@ void MachineImpl::StartTask(Task& task) {
   Enqueue(task);
 }
 
-bool MachineImpl::WakeTask(Task& task) {
+bool MachineImpl::WakeTask(Task& task, int from_cpu) {
   if (task.state != RunState::kBlocked) return false;
   task.state = RunState::kRunning;
   ++task.sleep_generation;  // Cancels a pending sleep timer.
   ++news_epoch_;
-  if (!task.queued) Enqueue(task);
+  if (task.idle) {  // A kthread with work: the hung-task clock starts now.
+    task.idle = false;
+    task.off_cpu_since = now_;
+  }
+  if (!task.queued) Enqueue(task, from_cpu);
   return true;
 }
 
@@ -193,7 +233,16 @@ void MachineImpl::BlockCurrent(Op op, uint32_t object, uint64_t value) {
   SetCurr(cpu, PopHighest(cpu));
   Context* next = Settle(cpu);
   if (next == nullptr) next = PickCpu(&cpu, Leave::kForced);
-  RTFUZZ_CHECK(next != nullptr, "a blocked task ended the execution");
+  if (next == nullptr) {
+    // Only a kthread may block as the last scenario task exits elsewhere:
+    // the execution is over; teardown unwinds this fiber.
+    RTFUZZ_CHECK(live_tasks_ == 0 && task.spec->kthread != TaskSpec::Kthread::kNone,
+                 "a blocked task ended the execution");
+    Context* self = current_;
+    current_ = nullptr;
+    Fiber::SwitchTo(&self->fiber, &runner_);
+    RTFUZZ_CHECK(false, "a finished execution was resumed");
+  }
   SwitchTo(next);
   // Woken and picked again by a CPU.
 }
@@ -216,7 +265,7 @@ void MachineImpl::SleepFor(uint64_t ns) {
 
 bool MachineImpl::Wake(TaskId id) {
   RTFUZZ_PRECONDITION(current_ != nullptr, "rt call outside a running context");
-  const bool woke = WakeTask(TaskById(id));
+  const bool woke = WakeTask(TaskById(id), current_->cpu);
   Point(Op::kWake, id, woke, 0);
   return woke;
 }
@@ -235,18 +284,33 @@ void MachineImpl::SetEffectivePriority(TaskId id, int prio) {
   const int old = task.prio;
   if (prio != old) {
     VirtualCpu& cpu = cpus_[task.cpu];
-    if (task.on_queue) {
+    const int from_cpu = current_->cpu;
+    if (task.throttled) {
+      task.prio = prio;
+      if (prio < 100) {  // Boosted into an RT prio: leaves the fair class.
+        std::vector<Task*>& waiting = groups_[task.group].waiting;
+        for (size_t i = 0; i < waiting.size(); ++i) {
+          if (waiting[i] == &task) {
+            waiting.erase(waiting.begin() + static_cast<std::ptrdiff_t>(i));
+            break;
+          }
+        }
+        task.throttled = false;
+        Place(task, from_cpu);
+      }
+    } else if (task.on_queue) {
       // Requeue: a de-boosted task goes to the head of its new prio (it was
       // running ahead of those tasks), a boosted one to the tail.
       cpu.rq.Dequeue(&task);
       task.prio = prio;
       cpu.rq.Enqueue(&task, /*at_head=*/prio > old);
-      CheckPreempt(cpu, task);
+      CheckPreempt(cpu, task, from_cpu);
     } else {
       task.prio = prio;
       if (cpu.curr == &task) {
         const RunQueueLinks* top = cpu.rq.Peek();
-        if (top != nullptr && top->prio < prio) cpu.need_resched = true;
+        if (top != nullptr && top->prio < prio) Resched(cpu, from_cpu);
+        if (__builtin_expect(has_groups_, 0)) UpdateCharging(cpu);
       }
     }
     ++news_epoch_;

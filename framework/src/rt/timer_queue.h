@@ -19,6 +19,8 @@ enum class TimerKind : uint8_t {
   kWakeTask,    // target = task id; generation = the sleep it ends
   kInterrupt,   // target = handler instance index
   kTimeslice,   // target = cpu; generation = the CPU's slice generation
+  kGroupExhaust,  // target = task group; generation = its exhaust generation
+  kGroupPeriod,   // target = task group: the period (refill) timer
 };
 
 struct Timer {

@@ -67,6 +67,19 @@ struct Task : RunQueueLinks {  // RunQueueLinks::prio is the effective prio.
   int cpu = 0;           // The CPU it runs or last ran on.
   uint64_t sleep_generation = 0;  // Bumped to cancel a pending sleep timer.
   uint64_t off_cpu_since = 0;     // When it last stopped being a CPU's curr.
+  // CPU bandwidth control: the group (index into MachineImpl::groups_) or -1,
+  // and whether it waits off the run queues for its group's refill.
+  int group = -1;
+  bool throttled = false;
+  // Machine kthreads: asleep waiting for work (not a hung task).
+  bool idle = false;
+};
+
+// A unit of work for a CPU's ktimers thread: a soft timer's callback, or a
+// task group's refill.
+struct KtimersWork {
+  HandlerInstance* timer;  // Or null: a refill of `group`.
+  int group;
 };
 
 struct HandlerInstance {
@@ -81,6 +94,17 @@ struct HandlerInstance {
   bool armed = false;
   uint64_t period = 0;
   uint64_t countdown = 0;
+  // Routing (docs/architecture.md#kthreads): a soft timer on PREEMPT_RT is
+  // queued to ktimers/N; a threaded interrupt wakes irq/N-name.
+  bool to_ktimers = false;
+  bool ktimers_queued = false;  // Expired, waiting in the ktimers queue.
+  Task* irq_thread = nullptr;   // Threaded: the thread the hardirq wakes.
+  bool forced_thread = false;   // The handler itself runs in irq_thread.
+  bool thread_pending = false;  // IRQ_WAKE_THREAD not yet served.
+  // Timer triggers: the pending expiry (kUnbounded: none) and the
+  // generation that cancels stale ones (rt::ArmTimer, rt::CancelTimer).
+  uint64_t timer_expires = kUnbounded;
+  uint64_t timer_generation = 0;
 };
 
 struct VirtualCpu {
@@ -113,6 +137,12 @@ struct VirtualCpu {
   std::vector<Work> work[kWorkVectorCount];
   size_t work_head[kWorkVectorCount] = {};
   HandlerInstance* work_handler[kWorkVectorCount] = {};
+  // ktimers/N (null if the scenario has no soft timer here) and its queue.
+  Task* ktimers = nullptr;
+  std::vector<KtimersWork> ktimers_queue;
+  size_t ktimers_head = 0;
+  // CPU bandwidth: the group member whose runtime this CPU is charging.
+  Task* charged = nullptr;
 
   Context* Top() const {
     if (irq_depth > 0) return irq_stack[irq_depth - 1];

@@ -112,6 +112,16 @@ void LocalBhEnable();     // A point; pending softirqs run here.
 // A point.
 void RaiseInterrupt(HandlerId handler, int cpu);
 
+// hrtimer_start()/hrtimer_try_to_cancel() on a timer's instance on `cpu`
+// (a handler from Scenario::AddTimer, or any interrupt with a timer
+// trigger): ArmTimer sets its next expiry to the absolute virtual time
+// `when_ns` (a pending expiry is replaced; a past time fires at the next
+// point), after which it repeats every TimerSpec::every_ns if that is set.
+// CancelTimer removes a pending expiry and says whether there was one; a
+// callback already queued or running is not stopped. Points (op kTimer).
+void ArmTimer(HandlerId handler, int cpu, uint64_t when_ns);
+bool CancelTimer(HandlerId handler, int cpu);
+
 // A progress mark: the stall oracles measure time between marks. A point.
 void Progress(MarkId mark);
 

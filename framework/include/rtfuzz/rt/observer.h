@@ -39,6 +39,11 @@ struct CpuNoise {
   uint64_t interrupts = 0;  // Interrupt contexts entered on the CPU.
   uint64_t ipis = 0;        // Of those raised from another CPU.
   uint64_t stolen_ns = 0;   // Virtual time with an interrupt on top.
+  // Reschedule IPIs sent to the CPU by wakeups and priority changes on
+  // other CPUs (docs/architecture.md#ipis). Not part of `ipis` (which counts
+  // interrupt deliveries) unless Scenario::SetReschedIpiHandler routes them
+  // into a handler.
+  uint64_t resched_ipis = 0;
 };
 
 class MachineView {
@@ -72,9 +77,24 @@ class MachineView {
 
   TaskState task_state(TaskId task) const;
   int task_prio(TaskId task) const;
-  // When the task last made a point or was switched in (hung-task check).
+  // When the task last made a point or was switched in (hung-task check);
+  // now for an idle kthread (task_idle()).
   uint64_t task_last_ran_ns(TaskId task) const;
   uint64_t last_progress_ns() const;  // Last rt::Progress(), or 0.
+  // CPU bandwidth control (Scenario::AddTaskGroup). A throttled task is
+  // TASK_RUNNING (task_state() says kRunnable, or kRunning until it reaches a
+  // preemptible point) but off every run queue until its group is refilled.
+  bool task_throttled(TaskId task) const;
+  // What a throttled task waits for: the ktimers thread whose queue holds
+  // its group's expired refill (a soft refill timer on PREEMPT_RT), or
+  // kNoContext (the refill is a timer still to come).
+  ContextId task_throttle_waiter_of(TaskId task) const;
+  bool group_throttled(GroupId group) const;
+  uint64_t group_runtime_left_ns(GroupId group) const;  // In this period.
+  uint64_t group_throttle_count(GroupId group) const;   // In this execution.
+  // A machine kthread (ktimers/N, irq/N-name) asleep waiting for work
+  // (TASK_INTERRUPTIBLE): the hung-task check does not apply to it.
+  bool task_idle(TaskId task) const;
 
   // Ends the execution with `verdict`. From a fiber it does not return; from
   // the runner (OnHang, OnExecutionEnd) it records the verdict and returns.

@@ -43,6 +43,8 @@ using CpuMask = uint64_t;
 using TaskId = uint16_t;     // Index in AddTask() order.
 using HandlerId = uint16_t;  // Index in AddInterrupt() order.
 using MarkId = uint16_t;     // Index in AddMark() order.
+using GroupId = uint16_t;    // Index in AddTaskGroup() order.
+inline constexpr GroupId kNoGroup = 0xffff;
 
 constexpr CpuMask Cpu(int cpu) { return CpuMask{1} << cpu; }
 constexpr CpuMask AllCpus(int num_cpus) {
@@ -72,7 +74,9 @@ struct Trigger {
   PmuEvent event = PmuEvent::kSteps;
   uint64_t min_period = 0;
   uint64_t max_period = 0;
-  // kTimer: first expiry, and period (0 = once).
+  // kTimer: first expiry (kNotArmed: only when rt::ArmTimer arms it), and
+  // period (0 = once).
+  static constexpr uint64_t kNotArmed = UINT64_MAX;
   uint64_t first_ns = 0;
   uint64_t every_ns = 0;
   // Any kind: at most this many deliveries per CPU and execution.
@@ -110,6 +114,56 @@ struct TaskSpec {
   // If not 0: the task must have exited by this virtual time, or the stall
   // oracle reports it as a hung task.
   uint64_t deadline_ns = 0;
+  // CPU bandwidth control: the task group (Scenario::AddTaskGroup) whose
+  // quota the task's runtime is charged to. Only SCHED_OTHER tasks.
+  GroupId group = kNoGroup;
+  // Set only on the machine's own threads that Scenario adds (ktimers/N,
+  // irq/N-name; docs/architecture.md#kthreads); AddTask() rejects it.
+  enum class Kthread : uint8_t { kNone, kTimers, kIrqThread };
+  Kthread kthread = Kthread::kNone;
+  HandlerId kthread_handler = 0;  // kIrqThread: the interrupt it serves.
+};
+
+// A CFS-bandwidth-like task group (cgroup cpu.max "quota period"): its
+// SCHED_OTHER members are charged for the virtual time they run as their
+// CPU's current task (spinning and warped time included; time boosted to an
+// RT priority by PI is not charged, as in Linux where a boosted task leaves
+// the fair class). When the quota of the period is used up the group is
+// throttled: its running members leave their CPU at the next point where
+// they are preemptible, its queued and waking members are not runnable,
+// until the period timer refills the quota. See
+// docs/architecture.md#bandwidth.
+struct TaskGroupSpec {
+  std::string name;
+  uint64_t quota_ns = 0;   // Runtime per period, >= 1.
+  uint64_t period_ns = 0;  // >= 1; the period timer expires at multiples of it.
+  // The period (refill) timer is pinned to this CPU.
+  int timer_cpu = 0;
+  // Linux's sched_cfs_period_timer is a hard hrtimer: the refill happens in
+  // hardirq time even on PREEMPT_RT (the default here). false: on
+  // PREEMPT_RT the refill is a soft timer served by ktimers/<timer_cpu>,
+  // after the soft timers that expired before it, so a ktimers thread that
+  // blocks delays it (the stall of spec 2.6). Without RT the refill is
+  // always immediate.
+  bool hard_timer = true;
+};
+
+// A timer callback (hrtimer/timer_list): fires at first_ns, then every
+// every_ns (0 = once), at most max_fires times per CPU, on each CPU of
+// `cpus`. A hard timer (HRTIMER_MODE_*_HARD) runs in hardirq context. A soft
+// one runs in softirq context without PREEMPT_RT and, on PREEMPT_RT, in the
+// per-CPU kthread ktimers/N (SCHED_FIFO 1) as task context, where it may
+// block on sleeping locks and be boosted by PI. See
+// docs/architecture.md#ktimers.
+struct TimerSpec {
+  std::string name;
+  CpuMask cpus = Cpu(0);
+  // Trigger::kNotArmed: armed only by rt::ArmTimer (hrtimer_start()).
+  uint64_t first_ns = 0;
+  uint64_t every_ns = 0;
+  uint32_t max_fires = UINT32_MAX;
+  bool hard = false;
+  std::function<void()> callback;
 };
 
 // What the oracles (rtfuzz/check, docs/oracles.md) hold a scenario to. The
@@ -148,6 +202,17 @@ struct InterruptSpec {
   CpuMask cpus = Cpu(0);  // One independent instance per CPU in the mask.
   Trigger trigger;
   std::function<void()> handler;
+  // Threaded interrupt (request_threaded_irq): if set (kind kHardirq only),
+  // the hardirq runs `handler` (may be empty: it only returns
+  // IRQ_WAKE_THREAD) and then wakes the kthread "irq/N-name" (SCHED_FIFO 50,
+  // bound to CPU N), which runs thread_fn in task context.
+  std::function<void()> thread_fn;
+  // A handler requested without IRQF_NO_THREAD (kind kHardirq only): on
+  // PREEMPT_RT it is force-threaded (the hardirq only wakes irq/N-name,
+  // which runs `handler` in task context); without RT it runs in hardirq.
+  bool force_threaded_on_rt = false;
+  // Set by Scenario::AddTimer (the machine routes soft timers on RT).
+  bool soft_timer = false;
 };
 
 struct EndCheck {
@@ -168,6 +233,15 @@ class Scenario {
 
   TaskId AddTask(TaskSpec spec);
   HandlerId AddInterrupt(InterruptSpec spec);
+  // A timer callback; returns its handler (RaiseInterrupt() fires it early).
+  // A soft timer adds the kthreads ktimers/N of its CPUs (once per CPU).
+  HandlerId AddTimer(TimerSpec spec);
+  // A task group with CPU bandwidth control (TaskSpec::group).
+  GroupId AddTaskGroup(TaskGroupSpec spec);
+  // Each reschedule IPI (docs/architecture.md#ipis) also makes this
+  // handler's instance on the target CPU pending (as the IPI's irq entry):
+  // hooks on interrupt entry see the IPIs wakeups cause.
+  void SetReschedIpiHandler(HandlerId handler);
   MarkId AddMark(std::string name);
   void AddEndCheck(std::string name, std::function<bool()> holds);
   // Runs before every execution, outside any context (no points allowed).
@@ -182,7 +256,14 @@ class Scenario {
 
   const std::string& name() const { return name_; }
   int num_cpus() const { return num_cpus_; }
+  // The scenario's tasks in AddTask() order, then the machine's kthreads
+  // (ktimers/N, irq/N-name) the timers and interrupts added; TaskIds index
+  // this vector, so a scenario task's id is its AddTask() index.
   const std::vector<TaskSpec>& tasks() const { return tasks_; }
+  int num_scenario_tasks() const { return num_scenario_tasks_; }
+  const std::vector<TaskGroupSpec>& task_groups() const { return groups_; }
+  HandlerId resched_ipi_handler() const { return resched_ipi_handler_; }
+  static constexpr HandlerId kNoHandler = 0xffff;
   const std::vector<InterruptSpec>& interrupts() const { return interrupts_; }
   const std::vector<std::string>& marks() const { return marks_; }
   const std::vector<EndCheck>& end_checks() const { return end_checks_; }
@@ -201,7 +282,14 @@ class Scenario {
   uint64_t revision_ = 0;
   std::string name_;
   int num_cpus_;
+  bool adding_timer_ = false;
+  void AddKthread(TaskSpec::Kthread kind, int cpu, HandlerId handler, std::string name,
+                  int rt_priority);
   std::vector<TaskSpec> tasks_;
+  int num_scenario_tasks_ = 0;
+  CpuMask ktimers_cpus_ = 0;
+  std::vector<TaskGroupSpec> groups_;
+  HandlerId resched_ipi_handler_ = kNoHandler;
   std::vector<InterruptSpec> interrupts_;
   std::vector<std::string> marks_;
   std::vector<EndCheck> end_checks_;

@@ -50,6 +50,9 @@ enum class Op : uint16_t {
   kLockAcquired,
   kLockRelease,
   kLockFailed,     // value = the negative errno the attempt returned.
+  kThrottle,       // object = task group, value 1 throttled, 0 refilled.
+  kTimer,          // ArmTimer/CancelTimer: object = handler, value = expiry
+                   // (0 = a cancel; an expiry at 0 is traced as 1).
   kUser,           // First value free for callers; kUser + n is allowed.
 };
 
