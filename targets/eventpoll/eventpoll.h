@@ -54,7 +54,7 @@
 #define EP_UNACTIVE_PTR		(reinterpret_cast<struct epitem *>(-1L))
 
 /* Most epitems one eventpoll of the model holds (ghost registry). */
-#define EP_MAX_ITEMS		8
+#define EP_MAX_ITEMS		16
 
 struct eventpoll;
 struct ep_source;

@@ -47,7 +47,7 @@ struct ep_ghost {
 };
 
 struct ep_ghost_ep {
-	struct epitem *items[8];	/* every epitem ever registered */
+	struct epitem *items[16];	/* every epitem ever registered (EP_MAX_ITEMS) */
 	int nr_items;
 	int in_flight;		/* callbacks and ep_insert()s in progress */
 	bool committed;		/* a waiter passed its last check and will sleep */

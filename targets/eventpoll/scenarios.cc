@@ -5,23 +5,27 @@
 #include <string>
 
 #include "eventpoll.h"
+#include "rtfuzz/check/lock_events.h"
 
 #include <asm/processor.h>
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
 
 namespace rtfuzz::targets::eventpoll {
 namespace {
 
 constexpr int kItems = 5;
 constexpr int kMaxEvents = 2;
+constexpr int kMaxItems = 9;  // storm: 8 perf events and the stop eventfd
 
 struct eventpoll ep;
-struct ep_source src[kItems];
-struct epitem items[kItems];
+struct ep_source src[kMaxItems];
+struct epitem items[kMaxItems];
 const char* const kNames[kItems] = {"efd-a", "efd-b", "efd-c", "efd-d", "efd-stop"};
 
 // invariants: the stop protocol (user-space state, through kapi).
@@ -33,12 +37,12 @@ struct irq_work perf_work;
 // inversion: whether the device interrupt woke the hog.
 int hog_kicked;
 
-void ResetEp(const eventpoll_variant& v, int nr_items) {
+void ResetEp(const eventpoll_variant& v, int nr_items, const char* const* names = kNames) {
   eventpoll_cfg = v;
   ep_init_plain(&ep);
   for (int i = 0; i < nr_items; ++i) {
-    ep_source_init_plain(&src[i], kNames[i], 0);
-    ep_item_init_plain(&items[i], &ep, &src[i], kNames[i]);
+    ep_source_init_plain(&src[i], names[i], 0);
+    ep_item_init_plain(&items[i], &ep, &src[i], names[i]);
   }
   tasks_left.counter = 0;
   in_flight.counter = 0;
@@ -86,6 +90,88 @@ void TaskDone() {
 void PerfWakeup(struct irq_work*) {
   ep_source_wake(&src[0]);
   ProducerEnd();
+}
+
+
+// --- bandwidth ---
+
+// Jan Kiszka's reproducer (spec 2.6), scaled to the machine: a fifo
+// written in a loop by a task in a cpu.max-limited group, and a timerfd.
+constexpr int kBwWrites = 100;
+constexpr uint64_t kBwWork = 32;  // user-space work between writes: [0, 32) loads
+constexpr uint64_t kTfdInterval = 10 * NSEC_PER_USEC;
+const char* const kBwNames[3] = {"fifo", "timerfd", "efd-stop"};
+struct hrtimer tfd_timer;  // the timerfd's hrtimer (declared per scenario)
+unsigned long user_buf;    // the writer's user-space data
+
+// timerfd_tmrproc(): ticks++ and wake_up on the timerfd's wait queue (the
+// eventfd-like source), then the periodic re-arm (it_interval).
+enum hrtimer_restart timerfd_tmrproc(struct hrtimer* timer) {
+  if (!ProducerBegin()) return HRTIMER_NORESTART;
+  ep_source_signal(&src[1]);
+  ProducerEnd();
+  hrtimer_forward_now(timer, kTfdInterval);
+  return HRTIMER_RESTART;
+}
+
+// --- storm ---
+
+constexpr int kStormCpus = 8;
+constexpr int kStormConsumerCpu = 1;  // isolated (nohz_full)
+constexpr uint64_t kStormDuration = 40 * NSEC_PER_USEC;
+constexpr uint64_t kStormTickFirst = 1 * NSEC_PER_USEC;
+constexpr uint64_t kStormTickEvery = 10 * NSEC_PER_USEC;
+constexpr uint32_t kStormTicks = 2;  // device interrupts per CPU: the external input
+constexpr unsigned long kIrqDevice = 1, kIrqResched = 2;
+// The storm oracle (spec 2.7): reschedule IPIs that keep coming with no
+// external input are a feedback loop. Every external event may cause a few
+// (the consumer's wakeup, a reader behind the consumer's write lock), so the
+// bound is 4 per CPU since the last device interrupt anywhere; measured
+// (eventpoll_test, seed 1): the fixed and non-RT runs peak at 3-17, the
+// spinlock_t on RT passes 100.
+constexpr int kStormIpiBound = 4 * kStormCpus;
+bool storm_ipi_oracle = true;
+const char* const kStormNames[kStormCpus + 1] = {"perf-0", "perf-1", "perf-2", "perf-3",
+                                                 "perf-4", "perf-5", "perf-6", "perf-7",
+                                                 "efd-stop"};
+atomic_t perf_pending[kStormCpus];  // the perf event's pending wakeup (irq_work PENDING)
+rt::HandlerId perf_wakeup_handler;
+StormStats storm;
+
+// irq_handler_entry: fired by every traced interrupt's entry (device
+// interrupts and the reschedule IPI's entry).
+DEFINE_TRACEPOINT(irq_handler_entry);
+
+// The BPF program on irq_handler_entry: bpf_perf_event_output() into this
+// CPU's PERF_COUNT_SW_BPF_OUTPUT event (one eventfd-like source per CPU, all
+// in ONE epoll instance, as libbpf's perf_buffer), which queues the event's
+// wakeup (irq_work: hardirq without RT, a thread on RT) unless one is
+// pending. wakeup_events = 1: libbpf's default wakes on every sample.
+void bpf_prog_irq_entry(void*, unsigned long irq, unsigned long) {
+  const int cpu = rt::CurrentCpu();
+  atomic_inc(&in_flight);
+  if (READ_ONCE(stopping)) {
+    atomic_dec(&in_flight);
+    return;
+  }
+  ++storm.samples;
+  if (irq == kIrqResched) ++storm.ipi_samples;
+  atomic_inc(&src[cpu].count);
+  if (atomic_xchg(&perf_pending[cpu], 1) == 0) {
+    rt::RaiseInterrupt(perf_wakeup_handler, cpu);
+  } else {
+    atomic_dec(&in_flight);
+  }
+}
+
+// perf_pending_irq(): the wakeup of the perf event's wait queue, i.e.
+// ep_poll_callback() under ep->lock.
+void perf_pending_irq() {
+  const int cpu = rt::CurrentCpu();
+  if (atomic_xchg(&perf_pending[cpu], 0) == 0) return;
+  ++storm.wakeups;
+  ep_source_wake(&src[cpu]);
+  atomic_dec(&in_flight);
 }
 
 }  // namespace
@@ -201,6 +287,229 @@ rt::Scenario MakeInvariants(const eventpoll_variant& v) {
   return s;
 }
 
+
+// The invariants scenario on PREEMPT_RT: the interrupt producers are what RT
+// turns them into (a threaded irq, a soft hrtimer in ktimers/1, a
+// force-threaded irq, and the perf NMI's wakeup in a force-threaded irq
+// standing for RT's irq_work thread).
+rt::Scenario MakeInvariantsRt(const eventpoll_variant& v) {
+  rt::Scenario s("invariants-rt", 2);
+  s.SetPreemptRt(true);
+  s.OnReset([v] {
+    ResetEp(v, kItems);
+    ep_register_plain(&items[0]);
+    ep_register_plain(&items[1]);
+    ep_register_plain(&items[2]);
+    ep_register_plain(&items[4]);
+    src[3].count.counter = 1;
+    tasks_left.counter = 2;
+  });
+  s.AddTask({.name = "epoll_wait", .affinity = rt::Cpu(0), .body = [] {
+               struct epitem* ev[kMaxEvents];
+               bool stop = false;
+               while (!stop) {
+                 const int n = ep_poll(&ep, ev, kMaxEvents, true);
+                 for (int i = 0; i < n; ++i) {
+                   stop |= ev[i] == &items[4];
+                   (void)ep_source_read(ev[i]->file);
+                 }
+               }
+               int n;
+               while ((n = ep_poll(&ep, ev, kMaxEvents, false)) > 0) {
+                 for (int i = 0; i < n; ++i) (void)ep_source_read(ev[i]->file);
+               }
+             }});
+  s.AddTask({.name = "writer", .affinity = rt::Cpu(1), .body = [] {
+               ep_source_signal(&src[0]);
+               ep_source_signal(&src[2]);
+               ep_source_signal(&src[1]);
+               ep_source_signal(&src[0]);
+               TaskDone();
+             }});
+  s.AddTask({.name = "epoll_ctl", .affinity = rt::Cpu(1), .body = [] {
+               (void)epoll_ctl_add(&ep, &items[3]);
+               (void)epoll_ctl_del(&ep, &items[2]);
+               TaskDone();
+             }});
+  // request_threaded_irq(): the hardirq only wakes irq/0-eth0.
+  s.AddInterrupt({.name = "eth0", .kind = rt::ContextKind::kHardirq, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 200, 2),
+                  .handler = [] {},
+                  .thread_fn = [] {
+                    if (!ProducerBegin()) return;
+                    ep_source_signal(&src[1]);
+                    ProducerEnd();
+                  }});
+  // A soft hrtimer: ktimers/1 on RT.
+  s.AddTimer({.name = "hrtimer", .cpus = rt::Cpu(1), .first_ns = 3 * NSEC_PER_USEC,
+              .every_ns = 4 * NSEC_PER_USEC, .max_fires = 2, .hard = false, .callback = [] {
+                if (!ProducerBegin()) return;
+                ep_source_signal(&src[1]);
+                ProducerEnd();
+              }});
+  // A handler without IRQF_NO_THREAD: force-threaded on RT (irq/1-net-rx).
+  s.AddInterrupt({.name = "net-rx", .kind = rt::ContextKind::kHardirq, .cpus = rt::Cpu(1),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 200, 1),
+                  .handler = [] {
+                    if (!ProducerBegin()) return;
+                    ep_source_signal(&src[0]);
+                    ProducerEnd();
+                  },
+                  .force_threaded_on_rt = true});
+  // The perf sample's wakeup: RT runs irq_work in a thread.
+  const rt::HandlerId wakeup = s.AddInterrupt(
+      {.name = "irq_work", .kind = rt::ContextKind::kHardirq, .cpus = rt::Cpu(0),
+       .trigger = rt::Trigger::Manual(), .handler = [] {
+         ep_source_wake(&src[0]);
+         ProducerEnd();
+       },
+       .force_threaded_on_rt = true});
+  s.AddInterrupt({.name = "perf", .kind = rt::ContextKind::kNmi, .cpus = rt::Cpu(0),
+                  .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 300, 1),
+                  .handler = [wakeup] {
+                    if (!ProducerBegin()) return;
+                    atomic_inc(&src[0].count);
+                    rt::RaiseInterrupt(wakeup, 0);
+                  }});
+  AddEndChecks(s);
+  return s;
+}
+
+// Spec 2.6 (seed 001's reference [2]): Jan Kiszka's reproducer as Prateek
+// pinned it, on one CPU where the group's refill timer is armed.
+rt::Scenario MakeBandwidth(const eventpoll_variant& v, bool preempt_rt, bool hard_refill) {
+  const char* name = !preempt_rt ? "bandwidth-nonrt" : hard_refill ? "bandwidth-hard-refill"
+                                                                   : "bandwidth";
+  rt::Scenario s(name, 1);
+  s.SetPreemptRt(preempt_rt);
+  s.OnReset([v] {
+    ResetEp(v, 3, kBwNames);
+    ep_register_plain(&items[0]);
+    ep_register_plain(&items[1]);
+    ep_register_plain(&items[2]);
+    user_buf = 0;
+  });
+  // cpu.max "25 50" (µs): Jan's "1000 2000" scaled to the machine.
+  const rt::GroupId slice = s.AddTaskGroup({.name = "slice", .quota_ns = 25 * NSEC_PER_USEC,
+                                            .period_ns = 50 * NSEC_PER_USEC, .timer_cpu = 0,
+                                            .hard_timer = hard_refill});
+  rtfuzz_hrtimer_declare(s, &tfd_timer, 0, HRTIMER_MODE_ABS_SOFT);
+  s.AddTask({.name = "epoll-stall", .affinity = rt::Cpu(0), .body = [] {
+               // timerfd_settime(): first expiry after 1 ns, then every 10 µs.
+               hrtimer_setup(&tfd_timer, timerfd_tmrproc, 1 /* CLOCK_MONOTONIC */,
+                             HRTIMER_MODE_ABS);
+               hrtimer_start(&tfd_timer, ktime_get() + 1, HRTIMER_MODE_ABS);
+               struct epitem* ev[1];
+               bool stop = false;
+               while (!stop) {
+                 const int n = ep_poll(&ep, ev, 1, true);  // maxevents 1
+                 for (int i = 0; i < n; ++i) {
+                   stop |= ev[i] == &items[2];
+                   (void)ep_source_read(ev[i]->file);
+                 }
+               }
+               // close(): stop the timer, wait for a callback in flight, drain.
+               WRITE_ONCE(stopping, 1);
+               (void)hrtimer_cancel(&tfd_timer);
+               while (atomic_read(&in_flight) != 0) cpu_relax();
+               int n;
+               while ((n = ep_poll(&ep, ev, 1, false)) > 0) {
+                 for (int i = 0; i < n; ++i) (void)ep_source_read(ev[i]->file);
+               }
+             }});
+  s.AddTask({.name = "epoll-stall-writer", .affinity = rt::Cpu(0), .body = [] {
+               for (int i = 0; i < kBwWrites; ++i) {
+                 const uint64_t work = rt::Choose(kBwWork);
+                 for (uint64_t j = 0; j < work; ++j) (void)READ_ONCE(user_buf);
+                 ep_source_signal(&src[0]);  // write(fifo, 1): pipe_write's wake_up
+               }
+               ep_source_signal(&src[2]);  // done (the model's end of the run)
+             },
+             .group = slice});
+  AddEndChecks(s);
+  return s;
+}
+
+// Spec 2.7 (seed 000): eosnoise's BPF programs on irq_handler_entry of 8
+// CPUs output samples into per-CPU perf events watched by ONE epoll; the
+// consumer sleeps in ep_poll on an isolated CPU; the reschedule IPI's entry
+// is itself traced. A stopper on the housekeeping CPU0 ends the run after
+// 40 µs of virtual time.
+rt::Scenario MakeStorm(const eventpoll_variant& v, bool preempt_rt) {
+  rt::Scenario s(preempt_rt ? "storm" : "storm-nonrt", kStormCpus);
+  s.SetPreemptRt(preempt_rt);
+  s.OnReset([v] {
+    ResetEp(v, kStormCpus + 1, kStormNames);
+    for (int i = 0; i <= kStormCpus; ++i) ep_register_plain(&items[i]);
+    for (auto& p : perf_pending) p.counter = 0;
+    storm = {};
+    __tracepoint_irq_handler_entry.nr_probes = 0;
+    tracepoint_probe_register(&__tracepoint_irq_handler_entry, bpf_prog_irq_entry, nullptr);
+  });
+  s.IsolateCpu(kStormConsumerCpu);
+  rt::OracleBudgets& b = s.budgets();
+  b.isolated_interrupts = UINT32_MAX;
+  b.isolated_ipis = UINT32_MAX;
+  b.isolated_stolen_ns = UINT64_MAX;
+  s.AddTask({.name = "eosnoise", .affinity = rt::Cpu(kStormConsumerCpu), .body = [] {
+               struct epitem* ev[kStormCpus + 1];
+               bool stop = false;
+               while (!stop) {
+                 const int n = ep_poll(&ep, ev, kStormCpus + 1, true);
+                 for (int i = 0; i < n; ++i) {
+                   stop |= ev[i] == &items[kStormCpus];
+                   storm.consumed += ep_source_read(ev[i]->file);
+                 }
+               }
+               int n;
+               while ((n = ep_poll(&ep, ev, kStormCpus + 1, false)) > 0) {
+                 for (int i = 0; i < n; ++i) storm.consumed += ep_source_read(ev[i]->file);
+               }
+             }});
+  s.AddTask({.name = "stopper", .affinity = rt::Cpu(0), .body = [] {
+               rt::SleepFor(kStormDuration);
+               WRITE_ONCE(stopping, 1);
+               while (atomic_read(&in_flight) != 0) cpu_relax();
+               ep_source_signal(&src[kStormCpus]);
+             }});
+  // The external input: a device interrupt on every CPU, twice.
+  s.AddInterrupt({.name = "eth0", .kind = rt::ContextKind::kHardirq,
+                  .cpus = rt::AllCpus(kStormCpus),
+                  .trigger = rt::Trigger::Timer(kStormTickFirst, kStormTickEvery, kStormTicks),
+                  .handler = [] {
+                    ++storm.external;
+                    storm.ipis_since_external = 0;
+                    trace_irq_handler_entry(kIrqDevice, 0);
+                  }});
+  // The perf event's wakeup (irq_work): hardirq without RT, a thread on RT.
+  perf_wakeup_handler = s.AddInterrupt({.name = "perf-wakeup", .kind = rt::ContextKind::kHardirq,
+                                        .cpus = rt::AllCpus(kStormCpus),
+                                        .trigger = rt::Trigger::Manual(),
+                                        .handler = [] { perf_pending_irq(); },
+                                        .force_threaded_on_rt = true});
+  // The reschedule IPI's entry (RES), traced like any irq entry.
+  const rt::HandlerId res = s.AddInterrupt(
+      {.name = "RES", .kind = rt::ContextKind::kHardirq, .cpus = rt::AllCpus(kStormCpus),
+       .trigger = rt::Trigger::Manual(), .handler = [] {
+         ++storm.ipi_entries;
+         ++storm.ipis_since_external;
+         if (storm.ipis_since_external > storm.max_ipis_since_external)
+           storm.max_ipis_since_external = storm.ipis_since_external;
+         rtfuzz::check::Invariant(!storm_ipi_oracle || storm.ipis_since_external <= kStormIpiBound,
+                                  "IPI feedback loop: more than 32 reschedule IPIs since the "
+                                  "last external interrupt (spec 2.7: sample -> wakeup -> "
+                                  "IPI -> irq entry -> sample)",
+                                  RTFUZZ_KAPI_HERE);
+         trace_irq_handler_entry(kIrqResched, 0);
+       }});
+  s.SetReschedIpiHandler(res);
+  AddEndChecks(s);
+  return s;
+}
+
+StormStats LastStormStats() { return storm; }
+void SetStormIpiOracle(bool on) { storm_ipi_oracle = on; }
+
 EventpollStats LastStats() {
   EventpollStats st;
   st.scans = ep.ghost.scans;
@@ -211,14 +520,21 @@ EventpollStats LastStats() {
 }
 
 const std::vector<std::string_view>& ScenarioNames() {
-  static const std::vector<std::string_view> names = {"inversion", "inversion-nonrt",
-                                                       "invariants"};
+  static const std::vector<std::string_view> names = {
+      "inversion", "inversion-nonrt", "invariants", "invariants-rt", "bandwidth",
+      "bandwidth-hard-refill", "bandwidth-nonrt", "storm", "storm-nonrt"};
   return names;
 }
 
 rt::Scenario MakeScenario(std::string_view name, const eventpoll_variant& v) {
   if (name == "inversion") return MakeInversion(v, true);
   if (name == "inversion-nonrt") return MakeInversion(v, false);
+  if (name == "invariants-rt") return MakeInvariantsRt(v);
+  if (name == "bandwidth") return MakeBandwidth(v, true, false);
+  if (name == "bandwidth-hard-refill") return MakeBandwidth(v, true, true);
+  if (name == "bandwidth-nonrt") return MakeBandwidth(v, false, false);
+  if (name == "storm") return MakeStorm(v, true);
+  if (name == "storm-nonrt") return MakeStorm(v, false);
   return MakeInvariants(v);
 }
 
