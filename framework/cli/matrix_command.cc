@@ -89,7 +89,14 @@ int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
     if (variants.empty()) variants.push_back(target::kNoVariant);
     std::printf("%s: %zu reproducers x %zu variants\n\n", target_name.c_str(), schedules.size(),
                 variants.size());
-    std::string header = "reproducer                          ";
+    size_t label_width = 36;
+    for (const auto& [file, s] : schedules) {
+      const std::string label = (s.bug.empty() ? fs::path(file).stem().string() : s.bug) +
+                                " (" + s.scenario + ")";
+      label_width = std::max(label_width, label.size() + 2);
+    }
+    std::string header = "reproducer";
+    header.resize(label_width, ' ');
     for (std::string_view v : variants) {
       std::string col(v);
       col.resize(std::max<size_t>(col.size(), 8) + 1, ' ');
@@ -100,7 +107,7 @@ int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
     for (const auto& [file, s] : schedules) {
       std::string label = s.bug.empty() ? fs::path(file).stem().string() : s.bug;
       label = label + " (" + s.scenario + ")";
-      label.resize(std::max<size_t>(label.size() + 1, 36), ' ');
+      label.resize(label_width, ' ');
       std::string row = label;
       for (std::string_view v : variants) {
         auto replayer = schedule::Replayer::Create(t, s.scenario, v, s.options, &error);

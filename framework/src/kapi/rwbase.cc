@@ -50,6 +50,12 @@ void RwbaseReadLock(rtfuzz_kapi_rwbase* b, RtKind kind, LockSite& l) {
     return;
   }
   AnnotateContended(l);
+  // The reader waits for the pending writer, which is not a holder yet:
+  // name it, so a cycle through a writer that waits for the readers is a
+  // deadlock to the oracles and not only a hang (spec 2.6's stall).
+  if (OwnerIsTask(b->rtm.owner)) {
+    check::LockWaitsBehind(l.id, static_cast<uint16_t>(OwnerTask(b->rtm.owner)), l.site);
+  }
   LockPoint(l.id, b->readers, /*wrote=*/false);
   // __rwbase_read_lock(): wait for the writer on rtm (and boost it). Owning
   // rtm means no writer is active; take a read reference and let rtm go.
