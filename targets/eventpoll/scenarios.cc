@@ -174,6 +174,40 @@ void perf_pending_irq() {
   atomic_dec(&in_flight);
 }
 
+// The invariants scenarios' user space: a consumer that epoll_waits until
+// the stop eventfd and then drains, a writer signalling three eventfds, and
+// epoll_ctl adding d and removing c; the last of writer and epoll_ctl
+// stops the producers (TaskDone).
+void AddUserTasks(rt::Scenario& s) {
+  s.AddTask({.name = "epoll_wait", .affinity = rt::Cpu(0), .body = [] {
+               struct epitem* ev[kMaxEvents];
+               bool stop = false;
+               while (!stop) {
+                 const int n = ep_poll(&ep, ev, kMaxEvents, true);
+                 for (int i = 0; i < n; ++i) {
+                   stop |= ev[i] == &items[4];
+                   (void)ep_source_read(ev[i]->file);
+                 }
+               }
+               int n;
+               while ((n = ep_poll(&ep, ev, kMaxEvents, false)) > 0) {
+                 for (int i = 0; i < n; ++i) (void)ep_source_read(ev[i]->file);
+               }
+             }});
+  s.AddTask({.name = "writer", .affinity = rt::Cpu(1), .body = [] {
+               ep_source_signal(&src[0]);
+               ep_source_signal(&src[2]);
+               ep_source_signal(&src[1]);
+               ep_source_signal(&src[0]);
+               TaskDone();
+             }});
+  s.AddTask({.name = "epoll_ctl", .affinity = rt::Cpu(1), .body = [] {
+               (void)epoll_ctl_add(&ep, &items[3]);
+               (void)epoll_ctl_del(&ep, &items[2]);
+               TaskDone();
+             }});
+}
+
 }  // namespace
 
 rt::Scenario MakeInversion(const eventpoll_variant& v, bool preempt_rt) {
@@ -226,33 +260,7 @@ rt::Scenario MakeInvariants(const eventpoll_variant& v) {
     tasks_left.counter = 2;
     init_irq_work(&perf_work, PerfWakeup);
   });
-  s.AddTask({.name = "epoll_wait", .affinity = rt::Cpu(0), .body = [] {
-               struct epitem* ev[kMaxEvents];
-               bool stop = false;
-               while (!stop) {
-                 const int n = ep_poll(&ep, ev, kMaxEvents, true);
-                 for (int i = 0; i < n; ++i) {
-                   stop |= ev[i] == &items[4];
-                   (void)ep_source_read(ev[i]->file);
-                 }
-               }
-               int n;
-               while ((n = ep_poll(&ep, ev, kMaxEvents, false)) > 0) {
-                 for (int i = 0; i < n; ++i) (void)ep_source_read(ev[i]->file);
-               }
-             }});
-  s.AddTask({.name = "writer", .affinity = rt::Cpu(1), .body = [] {
-               ep_source_signal(&src[0]);
-               ep_source_signal(&src[2]);
-               ep_source_signal(&src[1]);
-               ep_source_signal(&src[0]);
-               TaskDone();
-             }});
-  s.AddTask({.name = "epoll_ctl", .affinity = rt::Cpu(1), .body = [] {
-               (void)epoll_ctl_add(&ep, &items[3]);
-               (void)epoll_ctl_del(&ep, &items[2]);
-               TaskDone();
-             }});
+  AddUserTasks(s);
   s.AddInterrupt({.name = "eth0", .kind = rt::ContextKind::kHardirq, .cpus = rt::Cpu(0),
                   .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 200, 2),
                   .handler = [] {
@@ -304,33 +312,7 @@ rt::Scenario MakeInvariantsRt(const eventpoll_variant& v) {
     src[3].count.counter = 1;
     tasks_left.counter = 2;
   });
-  s.AddTask({.name = "epoll_wait", .affinity = rt::Cpu(0), .body = [] {
-               struct epitem* ev[kMaxEvents];
-               bool stop = false;
-               while (!stop) {
-                 const int n = ep_poll(&ep, ev, kMaxEvents, true);
-                 for (int i = 0; i < n; ++i) {
-                   stop |= ev[i] == &items[4];
-                   (void)ep_source_read(ev[i]->file);
-                 }
-               }
-               int n;
-               while ((n = ep_poll(&ep, ev, kMaxEvents, false)) > 0) {
-                 for (int i = 0; i < n; ++i) (void)ep_source_read(ev[i]->file);
-               }
-             }});
-  s.AddTask({.name = "writer", .affinity = rt::Cpu(1), .body = [] {
-               ep_source_signal(&src[0]);
-               ep_source_signal(&src[2]);
-               ep_source_signal(&src[1]);
-               ep_source_signal(&src[0]);
-               TaskDone();
-             }});
-  s.AddTask({.name = "epoll_ctl", .affinity = rt::Cpu(1), .body = [] {
-               (void)epoll_ctl_add(&ep, &items[3]);
-               (void)epoll_ctl_del(&ep, &items[2]);
-               TaskDone();
-             }});
+  AddUserTasks(s);
   // request_threaded_irq(): the hardirq only wakes irq/0-eth0.
   s.AddInterrupt({.name = "eth0", .kind = rt::ContextKind::kHardirq, .cpus = rt::Cpu(0),
                   .trigger = rt::Trigger::Overflow(rt::PmuEvent::kSteps, 1, 200, 2),
