@@ -8,8 +8,10 @@
 #   3. libFuzzer on "demo" from its seed corpus             -> clean
 #   4. libFuzzer on "demo-aa" from an empty corpus          -> finding, and the
 #      crash file replays to the same verdict with `rtfuzz explore --input`
-#   5. libFuzzer on every rqspinlock scenario, variant fixed -> clean (the
-#      false positives the kernel accepts are tolerated, not findings)
+#   5. libFuzzer on every rqspinlock scenario under fixed and every eventpoll
+#      scenario under llist-v3 -> clean (the false positives the kernel
+#      accepts are tolerated, not findings); eventpoll storm under spinlock
+#      (seed 000's IPI loop on RT) -> finding
 #   6. libFuzzer on rqspinlock abba, variant v6.19, empty corpus -> finds the
 #      head-without-successor spin; the crash goes the whole way of
 #      docs/reproducing.md: convert, minimize, replay (finding under v6.19,
@@ -33,23 +35,23 @@ jobs=$(nproc)
 
 for preset in dev fuzz; do
   cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs" --target rtfuzz demo_fuzzer rqspinlock_fuzzer | tail -n 1
+  cmake --build --preset "$preset" -j "$jobs" --target rtfuzz demo_fuzzer rqspinlock_fuzzer \
+    eventpoll_fuzzer | tail -n 1
 done
 rtfuzz=build/dev/framework/cli/rtfuzz
 fuzzer=build/fuzz/fuzzers/demo_fuzzer
 out=build/campaign
-mkdir -p "$out/corpus/demo_fuzzer" "$out/corpus/rqspinlock_fuzzer" "$out/artifacts" "$out/logs"
+mkdir -p "$out/corpus/demo_fuzzer" "$out/artifacts" "$out/logs"
 # New inputs are added to the campaign corpus, never removed: seeds are
 # copied in without overwriting what earlier campaigns found.
 cp -n corpora/demo_fuzzer/* "$out/corpus/demo_fuzzer/" 2>/dev/null || true
-cp -n corpora/rqspinlock_fuzzer/* "$out/corpus/rqspinlock_fuzzer/" 2>/dev/null || true
 
 rows=()
 failures=0
 row() {  # name engine executions result expected
   local verdict=ok
   if [[ "$4" != "$5"* ]]; then verdict=UNEXPECTED; failures=$((failures + 1)); fi
-  rows+=("$(printf '  %-20s %-10s %12s  %-28s %-8s %s' "$1" "$2" "$3" "$4" "$5" "$verdict")")
+  rows+=("$(printf '  %-40s %-10s %12s  %-28s %-8s %s' "$1" "$2" "$3" "$4" "$5" "$verdict")")
 }
 
 walk() {  # scenario expected
@@ -98,12 +100,27 @@ libfuzzer demo "$out/corpus/demo_fuzzer" clean
 empty=$(mktemp -d)
 libfuzzer demo-aa "$empty" finding
 rmdir "$empty" 2>/dev/null || true
-rq=build/fuzz/fuzzers/rqspinlock_fuzzer
-for scenario in $("$rtfuzz" list | awk '/^rqspinlock:/ {t=1; next} t && /scenarios/ {gsub(",", ""); $1=""; print; exit}'); do
-  mkdir -p "$out/corpus/rqspinlock_fuzzer-$scenario"
-  cp -n "$out"/corpus/rqspinlock_fuzzer/* "$out/corpus/rqspinlock_fuzzer-$scenario/" 2>/dev/null || true
-  libfuzzer "$scenario" "$out/corpus/rqspinlock_fuzzer-$scenario" clean "$rq" --variant=fixed
+scenarios_of() {  # target: its scenario names, from `rtfuzz list`
+  "$rtfuzz" list | awk -v t="$1:" '$1 == t {on = 1; next} on && /^[^ ]/ {exit}
+                                   on && $1 == "scenarios" {$1 = ""; gsub(",", ""); print; exit}'
+}
+# Every scenario of each target under a variant with no known bug in it.
+for spec in rqspinlock:fixed eventpoll:llist-v3; do
+  target=${spec%%:*} variant=${spec#*:}
+  mkdir -p "$out/corpus/${target}_fuzzer"
+  cp -n corpora/"${target}"_fuzzer/* "$out/corpus/${target}_fuzzer/" 2>/dev/null || true
+  for scenario in $(scenarios_of "$target"); do
+    dir="$out/corpus/${target}_fuzzer-$scenario"
+    mkdir -p "$dir"
+    cp -n "$out/corpus/${target}_fuzzer"/* "$dir/" 2>/dev/null || true
+    libfuzzer "$scenario" "$dir" clean "build/fuzz/fuzzers/${target}_fuzzer" --variant="$variant"
+  done
 done
+rq=build/fuzz/fuzzers/rqspinlock_fuzzer
+# Seed 000's IPI storm is in the current (spinlock) era on PREEMPT_RT.
+empty=$(mktemp -d)
+libfuzzer storm "$empty" finding build/fuzz/fuzzers/eventpoll_fuzzer --variant=spinlock
+rm -rf "$empty"
 
 # A real bug, from an empty corpus to a minimized reproducer.
 empty=$(mktemp -d)
@@ -148,7 +165,7 @@ done
 
 echo
 echo "campaign summary ($(date -u +%Y-%m-%dT%H:%M:%SZ)); outputs in $out/"
-printf '  %-20s %-10s %12s  %-28s %-8s %s\n' scenario engine executions result expected ""
+printf '  %-40s %-10s %12s  %-28s %-8s %s\n' scenario engine executions result expected ""
 printf '%s\n' "${rows[@]}"
 corpus_files=$(find "$out/corpus" -type f | wc -l)
 echo "  corpora: $out/corpus/* ($corpus_files inputs; merge new ones into corpora/ with e.g."
