@@ -59,6 +59,11 @@ TEST(CliTest, BadCommandLinesAreOneLineErrors) {
   ExpectUsageError({"explore", "--input=/nonexistent/crash"},
                    "cannot read --input '/nonexistent/crash': No such file or directory");
   ExpectUsageError({"list", "extra"}, "list takes no arguments");
+  ExpectUsageError({"list", "--seed=3"}, "--seed does not apply to `rtfuzz list` (it takes no flags)");
+  ExpectUsageError({"matrix", "--variant=fixed"},
+                   "--variant does not apply to `rtfuzz matrix` (its flags: target)");
+  ExpectUsageError({"minimize", "x.sched", "--variant=fixed"},
+                   "--variant does not apply to `rtfuzz minimize` (its flags: output bug max_runs)");
 }
 
 TEST(CliTest, HelpAndListSucceed) {

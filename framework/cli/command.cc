@@ -19,6 +19,7 @@ const Command kCommands[] = {
      "  Runs a scenario under a random walk (or one libFuzzer input) and prints\n"
      "  what it explored and the report of the first finding; --output writes\n"
      "  that finding as a schedule file.",
+     "target scenario variant seed executions first_execution input max_steps max_slice stop_on_finding report_events output bug",
      &ExploreCommand},
     {"replay",
      "rtfuzz replay FILE.sched [--variant=V] [--trace_json=F] [--html=F]\n"
@@ -26,30 +27,38 @@ const Command kCommands[] = {
      "  is the one the file expects; --variant runs the same decisions under\n"
      "  another variant. --record_expectations=true rewrites the file's expect\n"
      "  lines from a run under every variant.",
+     "variant report_events swimlane swimlane_rows trace_json html record_expectations",
      &ReplayCommand},
     {"minimize",
      "rtfuzz minimize FILE.sched [--output=F] [--max_runs=N]\n"
      "  Shrinks a reproducer, keeping its finding's signature: fewer interrupts,\n"
      "  then fewer preemptions, then fewer decisions. Writes FILE.min.sched.",
+     "output bug max_runs",
      &MinimizeCommand},
     {"convert",
      "rtfuzz convert --target=T --scenario=S --variant=V CRASH [--output=F.sched]\n"
      "rtfuzz convert FILE.sched --output=F\n"
      "  A libFuzzer input into a schedule file, or a schedule file into the bytes\n"
      "  of a libFuzzer input.",
+     "target scenario variant output bug",
      &ConvertCommand},
     {"matrix",
      "rtfuzz matrix [--target=T] [DIR|FILE ...]\n"
      "  Replays every reproducer (default corpora/regressions) under every variant\n"
      "  of its target and prints the variant x finding table, each cell checked\n"
      "  against the file's expectations.",
+     "target",
      &MatrixCommand},
-    {"list", "rtfuzz list\n  Names the targets, their scenarios and variants.", &ListCommand},
+    {"list", "rtfuzz list\n  Names the targets, their scenarios and variants.", "", &ListCommand},
 };
 
 void PrintHelp() {
   std::printf("usage: rtfuzz <command> [--flag=value ...]\n\ncommands:\n");
-  for (const Command& c : kCommands) std::printf("%s\n\n", c.usage);
+  for (const Command& c : kCommands) {
+    std::printf("%s\n", c.usage);
+    if (*c.flags) std::printf("  Flags: %s\n", c.flags);
+    std::printf("\n");
+  }
   std::printf("flags:\n%s\nexit status: 0 no finding, 1 finding (matrix: a cell not as expected), 2 usage error or bad file\n",
               FlagsHelp().c_str());
 }
@@ -79,6 +88,14 @@ int Main(const std::vector<std::string>& args) {
     if (!ParseFlags(std::vector<std::string>(args.begin() + 1, args.end()), &flags,
                     &positional, &error)) {
       return UsageError(error);
+    }
+    const std::string accepted = std::string(" ") + c.flags + " ";
+    for (const std::string& given : flags.given) {
+      if (accepted.find(" " + given + " ") == std::string::npos) {
+        return UsageError("--" + given + " does not apply to `rtfuzz " + name + "`" +
+                          (*c.flags ? std::string(" (its flags: ") + c.flags + ")"
+                                    : std::string(" (it takes no flags)")));
+      }
     }
     return c.run(flags, positional);
   }

@@ -16,6 +16,7 @@ namespace rtfuzz::cli {
 struct Command {
   const char* name;
   const char* usage;  // One paragraph for `rtfuzz help`.
+  const char* flags;  // The flags it reads, space-separated; others are errors.
   int (*run)(const Flags& flags, const std::vector<std::string>& positional);
 };
 

@@ -63,6 +63,7 @@ bool ParseFlags(const std::vector<std::string>& args, Flags* flags,
       *error = "--" + name + " expects " + type + ", got '" + value + "'";
       return false;
     }
+    flags->given.push_back(name);
   }
   return true;
 }

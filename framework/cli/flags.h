@@ -26,6 +26,9 @@ struct Flags {
 #undef RTFUZZ_FLAG_STRING
 #undef RTFUZZ_FLAG_UINT64
 #undef RTFUZZ_FLAG_BOOL
+  // The flags the command line gave, in order: a command rejects those it
+  // does not use (Command::flags), so none is silently ignored.
+  std::vector<std::string> given;
 };
 
 // Parses `--name=value` arguments into *flags and the rest into *positional.
