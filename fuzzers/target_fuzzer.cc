@@ -97,8 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       return !g_only.has_value() || result.verdict == *g_only;
     };
-    const std::string where = std::string(" --target=") + RTFUZZ_FUZZ_TARGET + " --scenario=" +
-                              g_scenario->name() + " --variant=" + g_variant;
+    std::string where = std::string(" --target=") + RTFUZZ_FUZZ_TARGET + " --scenario=" +
+                        g_scenario->name();
+    if (!g_target->variants.empty()) where += " --variant=" + g_variant;
     o.reproduce = "rtfuzz convert" + where + " CRASH_FILE --output=CRASH_FILE.sched";
     return o;
   }();
