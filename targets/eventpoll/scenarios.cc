@@ -174,6 +174,18 @@ void perf_pending_irq() {
   atomic_dec(&in_flight);
 }
 
+// The invariants scenarios' start: a, b, c and the stop eventfd watched,
+// d with data before its epoll_ctl(ADD), two user tasks to wait for.
+void ResetInvariants(const eventpoll_variant& v) {
+  ResetEp(v, kItems);
+  ep_register_plain(&items[0]);
+  ep_register_plain(&items[1]);
+  ep_register_plain(&items[2]);
+  ep_register_plain(&items[4]);
+  src[3].count.counter = 1;
+  tasks_left.counter = 2;
+}
+
 // The invariants scenarios' user space: a consumer that epoll_waits until
 // the stop eventfd and then drains, a writer signalling three eventfds, and
 // epoll_ctl adding d and removing c; the last of writer and epoll_ctl
@@ -251,13 +263,7 @@ rt::Scenario MakeInvariants(const eventpoll_variant& v) {
   rt::Scenario s("invariants", 2);
   s.SetPreemptRt(false);
   s.OnReset([v] {
-    ResetEp(v, kItems);
-    ep_register_plain(&items[0]);
-    ep_register_plain(&items[1]);
-    ep_register_plain(&items[2]);
-    ep_register_plain(&items[4]);
-    src[3].count.counter = 1;  // d has data before epoll_ctl(ADD)
-    tasks_left.counter = 2;
+    ResetInvariants(v);
     init_irq_work(&perf_work, PerfWakeup);
   });
   AddUserTasks(s);
@@ -303,15 +309,7 @@ rt::Scenario MakeInvariants(const eventpoll_variant& v) {
 rt::Scenario MakeInvariantsRt(const eventpoll_variant& v) {
   rt::Scenario s("invariants-rt", 2);
   s.SetPreemptRt(true);
-  s.OnReset([v] {
-    ResetEp(v, kItems);
-    ep_register_plain(&items[0]);
-    ep_register_plain(&items[1]);
-    ep_register_plain(&items[2]);
-    ep_register_plain(&items[4]);
-    src[3].count.counter = 1;
-    tasks_left.counter = 2;
-  });
+  s.OnReset([v] { ResetInvariants(v); });
   AddUserTasks(s);
   // request_threaded_irq(): the hardirq only wakes irq/0-eth0.
   s.AddInterrupt({.name = "eth0", .kind = rt::ContextKind::kHardirq, .cpus = rt::Cpu(0),

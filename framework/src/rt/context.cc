@@ -93,15 +93,7 @@ void MachineImpl::LocalBhEnable() {
 }
 
 void MachineImpl::RaiseInterrupt(HandlerId handler, int cpu) {
-  RTFUZZ_PRECONDITION(handler < scenario_->interrupts().size(), "no such handler");
-  RTFUZZ_PRECONDITION(cpu >= 0 && cpu < static_cast<int>(cpus_.size()), "no such CPU");
-  HandlerInstance* instance = nullptr;
-  for (HandlerInstance* h : cpus_[cpu].handlers) {
-    if (h->handler == handler) instance = h;
-  }
-  RTFUZZ_PRECONDITION(instance != nullptr,
-                      "the handler has no instance on that CPU (see InterruptSpec::cpus)");
-  MakePending(*instance, /*traced=*/false, current_->cpu);
+  MakePending(Instance(handler, cpu), /*traced=*/false, current_->cpu);
   Point(Op::kIrqRaise, handler, static_cast<uint64_t>(cpu), 0);
 }
 
