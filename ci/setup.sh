@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang-14 libclang-rt-14-dev
   libboost-context-dev libgtest-dev libgmock-dev libbenchmark-dev libpfm4-dev
+  libmd-dev
 )
 if [[ "${RTFUZZ_WITH_BROWSER:-0}" == 1 ]]; then
   packages+=(chromium chromium-driver)

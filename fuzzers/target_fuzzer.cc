@@ -13,10 +13,12 @@
 //   build/fuzz/fuzzers/rqspinlock_fuzzer --scenario=abba --variant=v6.19 -max_total_time=60 corpus/
 //
 // The input bytes are the scheduling decisions (rtfuzz/fuzz/fuzz.h). Every
-// verdict aborts with the execution report, so libFuzzer saves the input,
-// except one the target tolerates (a window the kernel accepts, named on
+// verdict aborts with the execution report, so libFuzzer saves the input;
+// deadlock errors in windows the scenario accepts are not verdicts (named on
 // stderr when RTFUZZ_VERBOSE is set). The crash file becomes a schedule file
-// with `rtfuzz convert` (the report prints the command).
+// with `rtfuzz convert`: the report prints the command with the file
+// libFuzzer writes (its -artifact_prefix= or -exact_artifact_path= and
+// crash-<sha1 of the input>).
 
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +45,8 @@ const target::Target* g_target = nullptr;
 std::unique_ptr<rtfuzz::rt::Scenario> g_scenario;
 std::string g_variant;
 bool g_verbose = false;
+std::string g_artifact_prefix;  // libFuzzer's -artifact_prefix=.
+std::string g_exact_artifact;   // libFuzzer's -exact_artifact_path=.
 std::optional<rtfuzz::Verdict> g_only;  // --only=: the one verdict that aborts.
 
 [[noreturn]] void Usage(const std::string& message) {
@@ -59,6 +63,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   g_variant = g_target->default_variant;
   for (int i = 1; i < *argc; ++i) {
     const char* arg = (*argv)[i];
+    if (std::strncmp(arg, "-artifact_prefix=", 17) == 0) g_artifact_prefix = arg + 17;
+    if (std::strncmp(arg, "-exact_artifact_path=", 21) == 0) g_exact_artifact = arg + 21;
     if (std::strncmp(arg, "--", 2) != 0) continue;  // libFuzzer's -flags and paths.
     if (std::strncmp(arg, "--scenario=", 11) == 0) {
       scenario = arg + 11;
@@ -87,22 +93,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const rtfuzz::fuzz::FuzzOptions options = [] {
     rtfuzz::fuzz::FuzzOptions o;
     o.is_finding = [](const rtfuzz::rt::ExecutionResult& result) {
-      const std::string outcome = target::OutcomeOf(*g_target, result);
-      if (outcome.rfind("tolerated:", 0) == 0) {
-        if (g_verbose) {
-          std::fprintf(stderr, "%s_fuzzer: %s (%s)\n", RTFUZZ_FUZZ_TARGET, outcome.c_str(),
-                       result.message.c_str());
-        }
-        return false;
-      }
       return !g_only.has_value() || result.verdict == *g_only;
     };
     std::string where = std::string(" --target=") + RTFUZZ_FUZZ_TARGET + " --scenario=" +
                         g_scenario->name();
     if (!g_target->variants.empty()) where += " --variant=" + g_variant;
     o.reproduce = "rtfuzz convert" + where + " CRASH_FILE --output=CRASH_FILE.sched";
+    o.artifact_prefix = g_artifact_prefix;
+    o.exact_artifact_path = g_exact_artifact;
     return o;
   }();
-  rtfuzz::fuzz::RunFuzzInput(*g_scenario, data, size, options);
+  const auto& result = rtfuzz::fuzz::RunFuzzInput(*g_scenario, data, size, options);
+  if (g_verbose) {
+    for (std::string_view window : result.tolerated) {
+      std::fprintf(stderr, "%s_fuzzer: tolerated:%.*s\n", RTFUZZ_FUZZ_TARGET,
+                   static_cast<int>(window.size()), window.data());
+    }
+  }
   return 0;
 }

@@ -28,13 +28,6 @@ rt::Scenario MakeRqspinlock(std::string_view scenario, std::string_view variant)
   return rq::MakeScenario(scenario, *rq::ParseVariant(variant));
 }
 
-// A false -EDEADLK in a window the kernel accepts (scenarios.h).
-std::string_view RqspinlockTolerated(const rt::ExecutionResult& result) {
-  if (result.verdict != Verdict::kFalseDeadlockReport) return {};
-  const bool nmi = result.context.rfind("nmi:", 0) == 0;
-  return rq::ToleratedWindow(result.cpu, nmi);
-}
-
 rt::Scenario MakeEventpoll(std::string_view scenario, std::string_view variant) {
   return ep::MakeScenario(scenario, *ep::ParseVariant(variant));
 }
@@ -54,15 +47,13 @@ const std::vector<Target>& Targets() {
        .scenarios = rq::ScenarioNames(),
        .variants = rq::VariantNames(),
        .default_variant = "fixed",
-       .make = &MakeRqspinlock,
-       .tolerated = &RqspinlockTolerated},
+       .make = &MakeRqspinlock},
       {.name = "eventpoll",
        .summary = "epoll ready list: rwlock, spinlock and llist-v3 eras, planted bugs",
        .scenarios = ep::ScenarioNames(),
        .variants = ep::VariantNames(),
        .default_variant = "spinlock",
-       .make = &MakeEventpoll,
-       .tolerated = nullptr},
+       .make = &MakeEventpoll},
   };
   return targets;
 }

@@ -32,16 +32,18 @@ struct Totals {
   uint64_t decisions = 0;
   rt::ExecutionStats stats;
   uint64_t verdicts[kVerdictCount] = {};
-  uint64_t tolerated = 0;  // Verdicts the target accepts (named windows).
+  uint64_t tolerated = 0;  // Deadlock errors in windows the scenario accepts.
+  uint64_t tolerating = 0;  // Executions with at least one of them.
+  uint64_t findings = 0;    // Executions with a verdict.
   std::map<std::string, uint64_t> windows;  // Tolerated, by window name.
   std::unordered_set<uint64_t> hashes;  // Values, never iterated for output order.
 
   void Add(const schedule::ReplayOutcome& o) {
     const rt::ExecutionResult& r = *o.result;
-    if (!r.ok() && !o.finding()) {
-      ++tolerated;
-      ++windows[o.outcome.substr(o.outcome.find(':') + 1)];
-    }
+    for (std::string_view window : r.tolerated) ++windows[std::string(window)];
+    tolerated += r.tolerated.size();
+    tolerating += r.tolerated.empty() ? 0 : 1;
+    findings += o.finding() ? 1 : 0;
     ++executions;
     points += r.steps;
     if (r.steps > max_points) max_points = r.steps;
@@ -100,10 +102,13 @@ void PrintSummary(const Flags& f, const Selection& sel, const rt::Scenario& s, c
     verdicts += std::string(VerdictName(static_cast<Verdict>(v))) + " " +
                 std::to_string(t.verdicts[v]);
   }
-  if (t.tolerated != 0) {
-    verdicts += " (" + std::to_string(t.tolerated) + " of them tolerated: windows the target accepts)";
-  }
   std::printf("  verdicts           %s\n", verdicts.c_str());
+  std::printf("  findings           %" PRIu64 "\n", t.findings);
+  if (t.tolerated != 0) {
+    std::printf("  tolerated          %" PRIu64 " deadlock errors in accepted windows, in %" PRIu64
+                " executions (each went on to its end)\n",
+                t.tolerated, t.tolerating);
+  }
   for (const auto& [window, count] : t.windows) {
     std::printf("  tolerated          %s %" PRIu64 "\n", window.c_str(), count);
   }
@@ -164,7 +169,7 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::fprintf(stderr, "#%" PRIu64 "\texecs %.0f/s\tdistinct %zu\tfindings %" PRIu64 "\n",
                      totals.executions, static_cast<double>(totals.executions) / s,
-                     totals.hashes.size(), totals.executions - totals.verdicts[0] - totals.tolerated);
+                     totals.hashes.size(), totals.findings);
       }
     }
   }

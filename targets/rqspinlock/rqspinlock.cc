@@ -131,8 +131,9 @@ static bool res_spin_trylock(rqspinlock_t *lock)
 /* WRITE_ONCE(lock->pending, 0) */
 static void clear_pending(rqspinlock_t *lock)
 {
-	lock_word_rmw(lock, false, [](u32 v, u32 *n) {
+	lock_word_rmw(lock, false, [lock](u32 v, u32 *n) {
 		*n = v & ~_Q_PENDING_MASK;
+		lock->rtfuzz_pending = rtfuzz::rt::kNoContext;
 		return true;
 	});
 }
@@ -140,8 +141,9 @@ static void clear_pending(rqspinlock_t *lock)
 /* WRITE_ONCE(lock->locked_pending, _Q_LOCKED_VAL): *,1,0 -> *,0,1 */
 static void clear_pending_set_locked(rqspinlock_t *lock)
 {
-	lock_word_rmw(lock, true, [](u32 v, u32 *n) {
+	lock_word_rmw(lock, true, [lock](u32 v, u32 *n) {
 		*n = (v & _Q_TAIL_MASK) | _Q_LOCKED_VAL;
+		lock->rtfuzz_pending = rtfuzz::rt::kNoContext;
 		return true;
 	});
 }
@@ -167,8 +169,10 @@ static u32 xchg_tail(rqspinlock_t *lock, u32 tail)
 /* atomic_fetch_or_acquire(_Q_PENDING_VAL, &lock->val) */
 static u32 queued_fetch_set_pending_acquire(rqspinlock_t *lock)
 {
-	return lock_word_rmw(lock, false, [](u32 v, u32 *n) {
+	return lock_word_rmw(lock, false, [lock](u32 v, u32 *n) {
 		*n = v | _Q_PENDING_VAL;
+		if (!(v & _Q_PENDING_MASK))
+			lock->rtfuzz_pending = rtfuzz::rt::CurrentContextId();
 		return true;
 	});
 }
@@ -204,8 +208,40 @@ static bool try_cmpxchg_tail(rqspinlock_t *lock, u32 tail, u32 new_tail)
 	return true;
 }
 
+/*
+ * Model only: the oracles learn whom a waiter cannot pass, when that
+ * changes (*behind caches what they were told last).
+ */
+static void wait_behind(rqspinlock_t *lock, u16 *behind, u16 ctx)
+{
+	if (ctx == rtfuzz::rt::CurrentContextId())
+		ctx = rtfuzz::rt::kNoContext;
+	if (*behind == ctx)
+		return;
+	*behind = ctx;
+	rtfuzz::check::LockWaitsBehind(lock_id(lock), ctx, _THIS_IP_);
+}
+
+/* The pending waiter, if the word `val` has one: a queue head waits for it. */
+static u16 pending_waiter(rqspinlock_t *lock, u32 val)
+{
+	return (val & _Q_PENDING_MASK) ? lock->rtfuzz_pending : rtfuzz::rt::kNoContext;
+}
+
+/* The last waiter of the word `val`'s queue, else its pending waiter. */
+static u16 queue_waiter(rqspinlock_t *lock, u32 val)
+{
+	if (val & _Q_TAIL_MASK)
+		return decode_tail(val & _Q_TAIL_MASK)->rtfuzz_owner;
+	return pending_waiter(lock, val);
+}
+
 /* --- held-locks table ------------------------------------------------- */
 
+/*
+ * Entries reach the oracles in the step of their store (the annotation comes
+ * first, then the store and its point): check/lock_events.h.
+ */
 static void grab_held_lock_entry(rqspinlock_t *lock)
 {
 	int cnt = this_cpu_inc_return(rqspinlock_held_locks.cnt);
@@ -214,16 +250,28 @@ static void grab_held_lock_entry(rqspinlock_t *lock)
 		/* Still keep the inc so the dec of release stays balanced. */
 		return;
 	}
+	rtfuzz::check::LockEntryPublished(lock_id(lock), _THIS_IP_);
 	this_cpu_write(rqspinlock_held_locks.locks[cnt - 1], lock);
+}
+
+/* The NULL store of the top entry, cnt unchanged. */
+static void clear_held_lock_entry(int cnt)
+{
+	rqspinlock_t *lock;
+
+	if (unlikely(cnt > RES_NR_HELD))
+		return;
+	lock = *this_cpu_ptr(&rqspinlock_held_locks.locks[cnt - 1]);	/* not a step */
+	if (lock)
+		rtfuzz::check::LockEntryCleared(lock_id(lock), _THIS_IP_);
+	this_cpu_write(rqspinlock_held_locks.locks[cnt - 1], (rqspinlock_t *)NULL);
 }
 
 static void release_held_lock_entry(void)
 {
 	int cnt = this_cpu_read(rqspinlock_held_locks.cnt);
 
-	if (likely(cnt <= RES_NR_HELD))
-		this_cpu_write(rqspinlock_held_locks.locks[cnt - 1],
-			       (rqspinlock_t *)NULL);
+	clear_held_lock_entry(cnt);
 	/*
 	 * The NULL store is visible before the dec, so a remote CPU never
 	 * takes our next attempt's entry for this stale one (false ABBA).
@@ -367,6 +415,7 @@ static noinline int resilient_queued_spin_lock_slowpath(rqspinlock_t *lock,
 	struct mcs_spinlock *prev, *next, *node;
 	struct rqspinlock_timeout ts;
 	bool entry_held = cfg.entry_first;
+	u16 behind = rtfuzz::rt::kNoContext;	/* model only: wait_behind() */
 	int idx, ret = 0;
 	u32 old, tail;
 
@@ -426,6 +475,8 @@ static noinline int resilient_queued_spin_lock_slowpath(rqspinlock_t *lock,
 	return 0;
 
 queue:
+	/* Whoever queues now gets the lock after the pending waiter. */
+	wait_behind(lock, &behind, pending_waiter(lock, (u32)lock->val.counter));
 	/*
 	 * (e): a lower context of this CPU holds or attempts this lock:
 	 * queueing behind it could only time out. Pairs with nothing: the
@@ -487,7 +538,13 @@ queue:
 			goto release;
 		}
 		RES_RESET_TIMEOUT(ts, RES_DEF_TIMEOUT);
-		while (!res_spin_trylock(lock)) {
+		for (;;) {
+			u32 seen = 0;
+
+			if (lock_try_cmpxchg(lock, &seen, _Q_LOCKED_VAL))
+				break;
+			/* The word is 0 only after the queue's tail has gone. */
+			wait_behind(lock, &behind, queue_waiter(lock, seen));
 			ret = res_check_timeout(lock, ~0U, &ts);
 			if (ret)
 				goto err_release_node;
@@ -520,12 +577,12 @@ queue:
 		prev = decode_tail(old);
 		WRITE_ONCE(prev->next, node);
 		/* The oracles: we cannot get the lock before prev's context. */
-		rtfuzz::check::LockWaitsBehind(lock_id(lock), prev->rtfuzz_owner, _THIS_IP_);
+		wait_behind(lock, &behind, prev->rtfuzz_owner);
 
 		/* Pairs with the store-release of the hand-over to us. */
 		x = smp_cond_load_acquire(&node->locked, VAL);
-		/* Head now (or torn down): we wait for the holders only. */
-		rtfuzz::check::LockWaitsBehind(lock_id(lock), rtfuzz::rt::kNoContext, _THIS_IP_);
+		/* Head now (or torn down): the holder and pending are ahead. */
+		wait_behind(lock, &behind, pending_waiter(lock, (u32)lock->val.counter));
 		if (x == RES_TIMEOUT_VAL) {
 			ret = cfg.keep_queue_on_deadlock ? -ETIMEDOUT : -EDEADLK;
 			goto waitq_timeout;
@@ -542,6 +599,7 @@ queue:
 		val = (u32)atomic_read_acquire(&lock->val);
 		if (!(val & _Q_LOCKED_PENDING_MASK))
 			break;
+		wait_behind(lock, &behind, pending_waiter(lock, val));
 		ret = res_check_timeout(lock, _Q_LOCKED_PENDING_MASK, &ts);
 		if (ret)
 			break;
@@ -651,14 +709,10 @@ void res_spin_unlock(rqspinlock_t *lock)
 		 * misses the AA. Pairs with the acquire of the next owner.
 		 */
 		clear_locked(lock);
-		if (likely(cnt <= RES_NR_HELD))
-			this_cpu_write(rqspinlock_held_locks.locks[cnt - 1],
-				       (rqspinlock_t *)NULL);
+		clear_held_lock_entry(cnt);
 	} else {
 		/* Before (a): the entry first: the (a2) window. */
-		if (likely(cnt <= RES_NR_HELD))
-			this_cpu_write(rqspinlock_held_locks.locks[cnt - 1],
-				       (rqspinlock_t *)NULL);
+		clear_held_lock_entry(cnt);
 		clear_locked(lock);
 	}
 	this_cpu_dec(rqspinlock_held_locks.cnt);

@@ -21,13 +21,20 @@
  * Lock events (rtfuzz/check/lock_events.h): LockAcquire when res_spin_lock()
  * starts, LockContended when the fast path fails, LockAcquired inside the
  * very step that sets the locked byte, LockFailed when an error is returned,
- * LockRelease before the step that clears the locked byte.
+ * LockRelease before the step that clears the locked byte. The held-locks
+ * table's entries are LockEntryPublished/LockEntryCleared in the step of
+ * their store, and a waiter says whom it cannot pass (LockWaitsBehind): its
+ * MCS predecessor, the pending waiter (a queue head waits for it), or for
+ * the NMI trylock loop, which needs the word to be 0, the tail's owner.
  */
 
 #ifndef TARGETS_RQSPINLOCK_RQSPINLOCK_H_
 #define TARGETS_RQSPINLOCK_RQSPINLOCK_H_
 
 #include "variant.h"
+
+#include "rtfuzz/rt/context.h"
+#include "rtfuzz/rt/observer.h"
 
 #include <linux/atomic.h>
 #include <linux/irqflags.h>
@@ -37,6 +44,8 @@
 typedef struct rqspinlock {
 	atomic_t val;
 	const char *name;	/* for reports; the id is val's object id */
+	/* Model only: the context that set the pending byte (oracle edges). */
+	u16 rtfuzz_pending;
 } rqspinlock_t;
 
 #define _Q_LOCKED_OFFSET	0
@@ -68,6 +77,7 @@ static inline void rqspinlock_init(rqspinlock_t *lock, const char *name)
 {
 	lock->val.counter = 0;
 	lock->name = name;
+	lock->rtfuzz_pending = ::rtfuzz::rt::kNoContext;
 }
 
 int res_spin_lock(rqspinlock_t *lock);

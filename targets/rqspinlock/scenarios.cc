@@ -22,17 +22,8 @@ rqspinlock_t lock_a, lock_b;
 struct Guarded {
   int data = 0;
   int holders = 0;
-  int holder_cpu = -1;
 };
 Guarded guard_a, guard_b;
-
-// Per CPU: contexts inside res_spin_lock() (plain, not points), and whether
-// the NMI started while one was (NmiInterruptedAnAttempt()).
-int attempting[rt::kMaxCpus];
-rqspinlock_t* attempt_lock[rt::kMaxCpus];
-int unlocking[rt::kMaxCpus];
-bool nmi_over_attempt[rt::kMaxCpus];
-bool nmi_over_unlock[rt::kMaxCpus];
 
 // nmi-starve: contenders still running (CPU0's task spins until 0).
 int contenders_left;
@@ -45,13 +36,6 @@ void Reset(const rqspinlock_variant& v, int nr_cpus) {
   rqspinlock_init(&lock_b, "B");
   guard_a = {};
   guard_b = {};
-  for (int cpu = 0; cpu < rt::kMaxCpus; ++cpu) {
-    attempting[cpu] = 0;
-    attempt_lock[cpu] = nullptr;
-    unlocking[cpu] = 0;
-    nmi_over_attempt[cpu] = false;
-    nmi_over_unlock[cpu] = false;
-  }
   rqspinlock_reset_percpu(nr_cpus);
 }
 
@@ -61,12 +45,7 @@ int Take(rqspinlock_t* lock, unsigned long* flags) {
   const int cpu = smp_processor_id();
   const int cnt = rqspinlock_held_cnt(cpu);
   const int nodes = rqspinlock_node_count(cpu);
-  rqspinlock_t* outer = attempt_lock[cpu];
-  ++attempting[cpu];
-  attempt_lock[cpu] = lock;
   const int ret = raw_res_spin_lock_irqsave(lock, *flags);
-  attempt_lock[cpu] = outer;
-  --attempting[cpu];
 
   check::Invariant(ret == 0 || ret == -EDEADLK || ret == -ETIMEDOUT,
                    "res_spin_lock returns 0, -EDEADLK or -ETIMEDOUT", "scenarios.cc");
@@ -78,7 +57,6 @@ int Take(rqspinlock_t* lock, unsigned long* flags) {
   if (ret == 0) {
     Guarded* g = GuardOf(lock);
     ++g->holders;
-    g->holder_cpu = cpu;
     check::Invariant(g->holders == 1, "one holder at a time (R-I1)", "scenarios.cc");
   }
   return ret;
@@ -89,10 +67,7 @@ void Drop(rqspinlock_t* lock, unsigned long flags) {
   const int cnt = rqspinlock_held_cnt(cpu);
 
   --GuardOf(lock)->holders;
-  GuardOf(lock)->holder_cpu = -1;
-  ++unlocking[cpu];
   raw_res_spin_unlock_irqrestore(lock, flags);
-  --unlocking[cpu];
   check::Invariant(rqspinlock_held_cnt(cpu) == cnt - 1,
                    "unlock pops one held entry (R-I3)", "scenarios.cc");
 }
@@ -134,12 +109,15 @@ void NmiProgram(rqspinlock_t* lock) {
   const int cpu = smp_processor_id();
   const int cnt = rqspinlock_held_cnt(cpu);
   const int nodes = rqspinlock_node_count(cpu);
-  nmi_over_attempt[cpu] = attempting[cpu] > 0;
-  nmi_over_unlock[cpu] = unlocking[cpu] > 0;
   (void)Section(lock, 2);
   check::Invariant(rqspinlock_held_cnt(cpu) == cnt && rqspinlock_node_count(cpu) == nodes,
                    "an NMI leaves held.cnt and rqnodes[0].count as it found them (R-I3)",
                    "scenarios.cc");
+}
+
+// What the oracles hold every scenario to under version `v`.
+void SetBudgets(rt::Scenario& s, const rqspinlock_variant& v) {
+  s.budgets().tolerated_windows = ToleratedWindows(v);
 }
 
 // The whole table is empty once every context is done.
@@ -168,6 +146,7 @@ void AddPerfNmi(rt::Scenario& s, rqspinlock_t* lock, uint64_t max_period) {
 
 rt::Scenario MakeTaskNmi(const rqspinlock_variant& v) {
   rt::Scenario s("task-nmi", 1);
+  SetBudgets(s, v);
   s.OnReset([v] { Reset(v, 1); });
   s.AddTask({.name = "prog", .body = [] {
                for (int i = 0; i < 2; ++i) (void)Section(&lock_a, 2);
@@ -180,6 +159,7 @@ rt::Scenario MakeTaskNmi(const rqspinlock_variant& v) {
 rt::Scenario MakeNmiQueue(const rqspinlock_variant& v) {
   constexpr int kCpus = 3;
   rt::Scenario s("nmi-queue", kCpus);
+  SetBudgets(s, v);
   s.OnReset([v] { Reset(v, kCpus); });
   for (int cpu = 0; cpu < kCpus; ++cpu) {
     s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
@@ -194,6 +174,7 @@ rt::Scenario MakeNmiQueue(const rqspinlock_variant& v) {
 rt::Scenario MakeAbba(const rqspinlock_variant& v) {
   constexpr int kCpus = 2;
   rt::Scenario s("abba", kCpus);
+  SetBudgets(s, v);
   s.OnReset([v] { Reset(v, kCpus); });
   for (int cpu = 0; cpu < kCpus; ++cpu) {
     s.AddTask({.name = "prog" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [cpu] {
@@ -225,6 +206,7 @@ rt::Scenario MakeNmiStarve(const rqspinlock_variant& v) {
   constexpr int kRounds = 7;
   constexpr uint64_t kHoldNs = 25 * NSEC_PER_MSEC;
   rt::Scenario s("nmi-starve", kCpus);
+  SetBudgets(s, v);
   s.OnReset([v] {
     Reset(v, kCpus);
     contenders_left = kCpus - 1;
@@ -255,6 +237,7 @@ rt::Scenario MakeNmiNested(const rqspinlock_variant& v) {
   constexpr int kRounds = 7;
   constexpr uint64_t kHoldNs = 25 * NSEC_PER_MSEC;
   rt::Scenario s("nmi-nested", kCpus);
+  SetBudgets(s, v);
   s.OnReset([v] { Reset(v, kCpus); });
   // CPU0 and CPU3 take A while the B holders pass through it, so CPU0's
   // task often sits in A's queue (its rqnodes[0] in use: idx > 0 in NMI).
@@ -290,6 +273,7 @@ rt::Scenario MakeNmiNested(const rqspinlock_variant& v) {
 rt::Scenario MakeNmiCount(const rqspinlock_variant& v) {
   constexpr int kCpus = 4;
   rt::Scenario s("nmi-count", kCpus);
+  SetBudgets(s, v);
   s.OnReset([v] { Reset(v, kCpus); });
   // CPU1 holds A and B for 1 ms; CPU2 and CPU3 wait on them as pending
   // waiters, so CPU0's task and an NMI on CPU0 (on B: A would stop at (e)'s
@@ -321,6 +305,7 @@ rt::Scenario MakeNmiCount(const rqspinlock_variant& v) {
 rt::Scenario MakeStress(const rqspinlock_variant& v) {
   constexpr int kCpus = 3;
   rt::Scenario s("stress", kCpus);
+  SetBudgets(s, v);
   s.OnReset([v] { Reset(v, kCpus); });
   for (int cpu = 0; cpu < kCpus; ++cpu) {
     s.AddTask({.name = "t" + std::to_string(cpu), .affinity = rt::Cpu(cpu), .body = [] {
@@ -337,18 +322,11 @@ rt::Scenario MakeStress(const rqspinlock_variant& v) {
   return s;
 }
 
-std::string_view ToleratedWindow(int cpu, bool nmi) {
-  if (cpu < 0 || cpu >= rt::kMaxCpus) return {};
-  if (nmi && nmi_over_attempt[cpu]) return "nmi-over-own-cpu-attempt";
-  if (nmi && nmi_over_unlock[cpu]) return "a2-release-before-entry-clear";
-  for (int other = 0; other < rt::kMaxCpus; ++other) {
-    if (other == cpu) continue;
-    const rqspinlock_t* l = attempt_lock[other];
-    if (attempting[other] > 0 && l != nullptr && GuardOf(const_cast<rqspinlock_t*>(l))->holder_cpu == cpu)
-      return "remote-entry-before-cmpxchg";
-    if (unlocking[other] > 0) return "remote-unlock-abba";
-  }
-  return {};
+uint32_t ToleratedWindows(const rqspinlock_variant& v) {
+  uint32_t windows = 0;
+  if (v.entry_first) windows |= rt::window::kEntryBeforeAcquire | rt::window::kEntryAfterRelease;
+  if (v.single_trylock) windows |= rt::window::kNmiOverWaiter;
+  return windows;
 }
 
 const std::vector<std::string_view>& ScenarioNames() {

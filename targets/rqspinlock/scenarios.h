@@ -52,27 +52,13 @@ rt::Scenario MakeNmiStarve(const rqspinlock_variant& v);
 rt::Scenario MakeNmiNested(const rqspinlock_variant& v);
 rt::Scenario MakeNmiCount(const rqspinlock_variant& v);
 
-// After an execution that ended with -EDEADLK judged a false report on
-// `cpu` (from an NMI if `nmi`): the name of the window the kernel accepts
-// false positives in, read from the scenario's state at that moment, or ""
-// if none applies. The oracles' wait-for graph has only holder and
-// interrupted-by edges (no queue order, no "entry published, cmpxchg not
-// yet done"), so these are exactly the cases it cannot see as cycles:
-//   nmi-over-own-cpu-attempt     the NMI began while a lower context of its
-//       CPU was inside res_spin_lock(): the AA heuristic counts that
-//       context's entry (beb7021a6003's a1-prefix window; the NMI is behind
-//       its own CPU's waiter in queue order; 81d5a6a43859's accepted "lock-B
-//       attempt in an NMI fails when a lower context is queued on lock A";
-//       30dc2f7025fe's single trylock failing under contention)
-//   a2-release-before-entry-clear  the NMI began inside a lower context's
-//       res_spin_unlock(), between the release and the entry clear, and
-//       another CPU had re-taken the lock (beb7021a6003's "preferred" one)
-//   remote-entry-before-cmpxchg  another CPU has published its entry for a
-//       lock this CPU holds but not yet tried the cmpxchg (ABBA through
-//       beb7021a6003's entry-first order)
-//   remote-unlock-abba  another CPU is between the release and the entry
-//       clear of res_spin_unlock() (the ABBA trade-off of beb7021a6003)
-std::string_view ToleratedWindow(int cpu, bool nmi);
+// The -EDEADLK windows a version accepts by design (rt::window), which the
+// deadlock oracle checks in its graph: entry-before-acquire and
+// entry-after-release from beb7021a6003 (a) on (its entry-first lock order
+// and release-first unlock order), nmi-over-waiter from 30dc2f7025fe (d) on
+// (the NMI's single trylock fails while a lower context of its CPU is
+// queued: 81d5a6a43859's accepted cost). Every scenario sets them.
+uint32_t ToleratedWindows(const rqspinlock_variant& v);
 
 // The scenario names above, and the scenario of a name (a name from ScenarioNames()).
 const std::vector<std::string_view>& ScenarioNames();

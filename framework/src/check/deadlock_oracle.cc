@@ -15,7 +15,8 @@
 //                             -ETIMEDOUT, or nothing can run at all;
 //   late-deadlock-detection   -EDEADLK later than late_aa_ns/late_abba_ns
 //                             after the cycle formed;
-//   false-deadlock-report     -EDEADLK with no cycle;
+//   false-deadlock-report     -EDEADLK with no cycle, outside the windows
+//                             the scenario accepts (tolerated_windows.cc);
 //   starvation-timeout        -ETIMEDOUT with no cycle in reach.
 
 #include <algorithm>
@@ -64,21 +65,6 @@ rt::ContextId OracleState::KeptOffCpuBy(rt::ContextId id) const {
   return rt::kNoContext;
 }
 
-template <typename Visit>
-bool OracleState::ForEachSuccessor(rt::ContextId c, Visit visit) const {
-  const ContextState& s = contexts_[c];
-  if (s.waiting) {
-    for (const Holder& h : locks_[s.attempt_lock].holders) {
-      if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
-      if (visit(h.context)) return true;
-    }
-    if (s.predecessor != rt::kNoContext && visit(s.predecessor)) return true;
-  }
-  if (const rt::ContextId up = InterruptedBy(c); up != rt::kNoContext && visit(up)) return true;
-  const rt::ContextId cpu_user = KeptOffCpuBy(c);
-  return cpu_user != rt::kNoContext && visit(cpu_user);
-}
-
 bool OracleState::FindCycle(rt::ContextId start) {
   // Depth-first search with an explicit path; contexts are few (tens). The
   // scratch vectors are members: this runs at every tick for every waiter,
@@ -114,15 +100,46 @@ bool OracleState::FindCycle(rt::ContextId start) {
   const int distinct = static_cast<int>(
       std::unique(locks_on_cycle_.begin(), locks_on_cycle_.end()) - locks_on_cycle_.begin());
   if (distinct == 0) return false;  // Interrupt edges alone never form a cycle.
+  // The cycle is as old as the oldest member that already saw it (a member
+  // that was on another cycle meanwhile is marked only now).
+  uint64_t since = view_.now();
+  for (rt::ContextId c : cycle_) {
+    const ContextState& s = contexts_[c];
+    if (s.in_cycle && s.cycle_since < since && SameMembers(s.cycle, cycle_)) since = s.cycle_since;
+  }
   for (rt::ContextId c : cycle_) {
     ContextState& s = contexts_[c];
-    if (!s.waiting || s.in_cycle) continue;
+    if (!s.waiting || (s.in_cycle && CycleStands(s.cycle))) continue;
     s.in_cycle = true;
-    s.cycle_since = view_.now();
+    s.cycle_since = since;
     s.cycle_locks = distinct;
     s.cycle = cycle_;
   }
   return true;
+}
+
+bool OracleState::CycleStands(const std::vector<rt::ContextId>& cycle) const {
+  for (size_t i = 0; i < cycle.size(); ++i) {
+    const rt::ContextId to = cycle[(i + 1) % cycle.size()];
+    if (!ForEachSuccessor(cycle[i], [to](rt::ContextId next) { return next == to; })) return false;
+  }
+  return true;
+}
+
+bool OracleState::SameMembers(const std::vector<rt::ContextId>& a,
+                              const std::vector<rt::ContextId>& b) {
+  if (a.size() != b.size()) return false;
+  for (rt::ContextId c : a) {
+    if (std::find(b.begin(), b.end(), c) == b.end()) return false;
+  }
+  return true;
+}
+
+bool OracleState::RefreshCycle(rt::ContextId id) {
+  ContextState& c = contexts_[id];
+  if (c.in_cycle && CycleStands(c.cycle)) return true;
+  FindCycle(id);  // Re-marks `id` if it is on a new cycle.
+  return c.in_cycle && CycleStands(c.cycle);
 }
 
 void OracleState::CheckDeadlocks() {
@@ -130,13 +147,17 @@ void OracleState::CheckDeadlocks() {
   for (int id = 0; id < num_contexts(); ++id) {
     ContextState& c = contexts_[id];
     if (!c.waiting) continue;
-    if (!c.in_cycle) FindCycle(static_cast<rt::ContextId>(id));
+    // A wait that was on a cycle and still has not ended counts even if the
+    // cycle dissolved (another member gave up): its lock did not return.
+    const bool stands = RefreshCycle(static_cast<rt::ContextId>(id));
     if (!c.in_cycle || view_.now() - c.cycle_since <= budget) continue;
     const auto me = static_cast<rt::ContextId>(id);
     view_.Report(MissedVerdict(c.cycle_locks),
                  view_.context_name(me) + " has waited " +
-                     FormatDuration(view_.now() - c.cycle_since) + " in a true deadlock for " +
-                     LockName(c.attempt_lock) + ", undetected (budget " + FormatDuration(budget) + ")",
+                     FormatDuration(view_.now() - c.cycle_since) + " since a true deadlock for " +
+                     LockName(c.attempt_lock) + " formed, " +
+                     (stands ? "undetected" : "which dissolved while it kept waiting") +
+                     " (budget " + FormatDuration(budget) + ")",
                  ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site),
                  LockName(c.attempt_lock) + "@" + c.attempt_site);
     return;
@@ -146,8 +167,8 @@ void OracleState::CheckDeadlocks() {
 void OracleState::OnHang() {
   for (int id = 0; id < num_contexts(); ++id) {
     ContextState& c = contexts_[id];
-    if (!c.waiting || (!c.in_cycle && !FindCycle(static_cast<rt::ContextId>(id)))) continue;
-    if (!c.in_cycle) continue;  // Waits behind a cycle; a member reports it.
+    // Waits behind a cycle, or none: a member reports it.
+    if (!c.waiting || !RefreshCycle(static_cast<rt::ContextId>(id))) continue;
     const auto me = static_cast<rt::ContextId>(id);
     view_.Report(MissedVerdict(c.cycle_locks),
                  view_.context_name(me) + " waits forever for " + LockName(c.attempt_lock) +
@@ -162,16 +183,31 @@ void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site
   ContextState& c = contexts_[me];
   // A cycle may have formed since the wait began, or lie beyond this context
   // (it waits behind one).
-  const bool cycle_in_reach = c.in_cycle || FindCycle(me);
+  // c.in_cycle stays set for a cycle that stood during this wait and has
+  // dissolved since (another member gave up first): the lock saw it.
+  const bool cycle_in_reach = RefreshCycle(me) || c.in_cycle || FindCycle(me);
   const uint64_t waited = c.waiting ? view_.now() - c.wait_since : 0;
   const std::string lock_name = LockName(c.attempt_lock);
   const std::string key = lock_name + "@" + site;
   if (error == -kEdeadlk) {
     if (!cycle_in_reach) {
-      view_.Report(Verdict::kFalseDeadlockReport,
-                   view_.context_name(me) + ": " + lock_name +
-                       " returned -EDEADLK with no deadlock (no wait-for cycle)",
-                   HeldLocks({me}) + CpuStates() + Where(site), key);
+      std::vector<rt::ContextId> window_cycle;
+      const uint32_t window = ExplainFalseDeadlock(me, &window_cycle);
+      const uint32_t accepted = view_.scenario().budgets().tolerated_windows;
+      if (window != 0 && (window & ~accepted) == 0) {
+        view_.Tolerate(WindowName(window));
+        return;
+      }
+      std::string why = " returned -EDEADLK with no deadlock (no wait-for cycle)";
+      if (window != 0) {
+        why += "; it falls in the " + std::string(WindowName(window)) +
+               " window, which this scenario does not accept";
+      }
+      window_cycle.push_back(me);
+      view_.Report(Verdict::kFalseDeadlockReport, view_.context_name(me) + ": " + lock_name + why,
+                   (window != 0 ? ScenarioTable(window_cycle, "*** NO DEADLOCK ***") : "") +
+                       HeldLocks(window_cycle) + CpuStates() + Where(site),
+                   key);
       return;
     }
     if (!c.in_cycle) return;  // Blocked behind a deadlock and said so: fine.
@@ -199,7 +235,7 @@ void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site
     // Blocked behind a deadlock of others: that deadlock is the finding.
     for (int id = 0; id < num_contexts(); ++id) {
       const ContextState& other = contexts_[id];
-      if (!other.in_cycle) continue;
+      if (!other.in_cycle || !CycleStands(other.cycle)) continue;
       view_.Report(MissedVerdict(other.cycle_locks),
                    view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
                        FormatDuration(waited) + " behind a true deadlock of " +

@@ -40,6 +40,14 @@ void LockWaitsBehind(LockId lock, uint16_t predecessor, const char* site) {
   if (auto* s = internal::ActiveState()) s->OnWaitsBehind(lock, predecessor, site);
 }
 
+void LockEntryPublished(LockId lock, const char* /*site*/) {
+  if (auto* s = internal::ActiveState()) s->OnEntryPublished(lock);
+}
+
+void LockEntryCleared(LockId lock, const char* /*site*/) {
+  if (auto* s = internal::ActiveState()) s->OnEntryCleared(lock);
+}
+
 void Invariant(bool holds, const char* what, const char* site) {
   if (holds) return;
   if (auto* s = internal::ActiveState()) s->OnInvariant(holds, what, site);

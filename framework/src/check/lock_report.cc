@@ -125,6 +125,15 @@ std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) c
       out += "; waits for " + LockName(s.attempt_lock) + " since " + FormatDuration(s.wait_since);
       if (s.attempt_site != nullptr) out += std::string(" at ") + s.attempt_site;
     }
+    for (size_t i = 0; i < s.entries.size(); ++i) {
+      const Entry& e = s.entries[i];
+      out += (i == 0 ? "; entries " : ", ") + LockName(e.lock);
+      if (e.released) {
+        out += " (released)";
+      } else if (!Holds(c, e.lock)) {
+        out += " (not held)";
+      }
+    }
     out += "\n";
   }
   return out;

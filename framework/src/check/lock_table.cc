@@ -128,7 +128,34 @@ void OracleState::OnRelease(LockId id, const char* /*site*/) {
     }
     l.holders.erase(l.holders.begin() + static_cast<std::ptrdiff_t>(at));
   }
+  // An entry the releasing context published for the lock is stale now.
+  std::vector<Entry>& entries = contexts_[me].entries;
+  for (size_t i = entries.size(); i-- > 0;) {
+    if (entries[i].lock == id && !entries[i].released) {
+      entries[i].released = true;
+      break;
+    }
+  }
   Record(me, LockEvent::kUnlock, id);
+}
+
+void OracleState::OnEntryPublished(LockId id) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  lock(id);  // Known to the table, so ids stay in range.
+  contexts_[me].entries.push_back(Entry{id, false});
+}
+
+void OracleState::OnEntryCleared(LockId id) {
+  const rt::ContextId me = current();
+  if (me == rt::kNoContext) return;
+  std::vector<Entry>& entries = contexts_[me].entries;
+  for (size_t i = entries.size(); i-- > 0;) {
+    if (entries[i].lock == id) {
+      entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
 }
 
 void OracleState::OnInvariant(bool holds, const char* what, const char* site) {

@@ -38,8 +38,17 @@ struct LockEvent {
   LockId lock;
 };
 
+// An entry a resilient lock published for its own deadlock detector
+// (LockEntryPublished). `released`: the context released the lock after
+// publishing the entry, which is now stale.
+struct Entry {
+  LockId lock;
+  bool released;
+};
+
 struct ContextState {
   std::vector<LockId> held;  // In acquisition order.
+  std::vector<Entry> entries;  // Published, oldest first.
   // The attempt in progress (between LockAcquire and its end).
   bool attempting = false;
   LockId attempt_lock = 0;
@@ -51,8 +60,9 @@ struct ContextState {
   uint64_t wait_since = 0;
   // The context it is queued behind (LockWaitsBehind), or kNoContext.
   rt::ContextId predecessor = rt::kNoContext;
-  // The wait is part of a true deadlock since cycle_since (cycle_locks
-  // distinct locks on the cycle: 1 = AA, more = ABBA).
+  // The wait is, or was during this attempt, part of a true deadlock: the
+  // last cycle it was on, formed at cycle_since (cycle_locks distinct locks
+  // on it: 1 = AA, more = ABBA). RefreshCycle says whether it still stands.
   bool in_cycle = false;
   uint64_t cycle_since = 0;
   int cycle_locks = 0;
@@ -78,16 +88,32 @@ class OracleState {
   void OnFailed(LockId lock, int error, const char* site);
   void OnRelease(LockId lock, const char* site);
   void OnWaitsBehind(LockId lock, rt::ContextId predecessor, const char* site);
+  void OnEntryPublished(LockId lock);
+  void OnEntryCleared(LockId lock);
   void OnInvariant(bool holds, const char* what, const char* site);
   void CheckLeaks(rt::ContextId exiting);  // kNoContext: every context (end).
 
   // deadlock_oracle.cc
   // Finds a wait-for cycle reachable from `start`; marks every waiter on it.
   bool FindCycle(rt::ContextId start);
+  // Whether every edge of `cycle` is still in the graph: a cycle dissolves
+  // when a member's wait ends or an interrupt on it returns.
+  bool CycleStands(const std::vector<rt::ContextId>& cycle) const;
+  static bool SameMembers(const std::vector<rt::ContextId>& a, const std::vector<rt::ContextId>& b);
+  // A waiter's cycle record: kept while its cycle stands, replaced when it
+  // is on a new one (FindCycle), and otherwise left as the last cycle it was
+  // on (in_cycle stays set until the wait ends). Returns whether the
+  // waiter's cycle stands now.
+  bool RefreshCycle(rt::ContextId id);
   void CheckDeadlocks();  // Ticks: missed detection past the budget.
   void OnHang();
   void OnDeadlockResult(rt::ContextId context, int error, const char* site);
 
+  // tolerated_windows.cc: the rt::window bits of the window that explains
+  // a -EDEADLK of `reporter` with no true cycle, or 0; an entry window
+  // leaves its cycle (through published entries) in *cycle.
+  uint32_t ExplainFalseDeadlock(rt::ContextId reporter, std::vector<rt::ContextId>* cycle);
+  static std::string_view WindowName(uint32_t window);
   // inversion_oracle.cc, stall_oracle.cc, noise_oracle.cc
   void CheckInversion();
   void CheckStall();
@@ -121,6 +147,8 @@ class OracleState {
   // true; returns whether it did.
   template <typename Visit>
   bool ForEachSuccessor(rt::ContextId c, Visit visit) const;
+  // Whether `c` holds `lock` (is in its holders).
+  bool Holds(rt::ContextId c, LockId lock) const;
   void Record(rt::ContextId id, LockEvent::Kind kind, LockId lock);
 
  private:
@@ -129,6 +157,11 @@ class OracleState {
   uint64_t seq_ = 0;
   std::vector<LockInfo> locks_;
   std::vector<ContextState> contexts_;
+  // The window bit of c's newest entry for `lock` if c does not hold it
+  // (rt::window::kEntryBeforeAcquire or kEntryAfterRelease), else 0.
+  uint32_t UnheldEntryWindow(rt::ContextId c, LockId lock) const;
+  template <typename Visit>
+  bool ForEachEntrySuccessor(rt::ContextId c, Visit visit) const;
   // FindCycle's scratch, kept across calls so it does not allocate.
   std::vector<int> on_path_;
   std::vector<bool> done_;
@@ -136,6 +169,22 @@ class OracleState {
   std::vector<rt::ContextId> cycle_;
   std::vector<LockId> locks_on_cycle_;
 };
+
+// Wait-for edges of the true graph (deadlock_oracle.cc has the rules).
+template <typename Visit>
+bool OracleState::ForEachSuccessor(rt::ContextId c, Visit visit) const {
+  const ContextState& s = contexts_[c];
+  if (s.waiting) {
+    for (const Holder& h : locks_[s.attempt_lock].holders) {
+      if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
+      if (visit(h.context)) return true;
+    }
+    if (s.predecessor != rt::kNoContext && visit(s.predecessor)) return true;
+  }
+  if (const rt::ContextId up = InterruptedBy(c); up != rt::kNoContext && visit(up)) return true;
+  const rt::ContextId cpu_user = KeptOffCpuBy(c);
+  return cpu_user != rt::kNoContext && visit(cpu_user);
+}
 
 // The state of the running execution, or null when no Oracles observe it.
 OracleState* ActiveState();

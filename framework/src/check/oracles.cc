@@ -33,6 +33,7 @@ void OracleState::Start(const rt::MachineView& view) {
   contexts_.resize(static_cast<size_t>(view.num_contexts()));
   for (ContextState& c : contexts_) {
     c.held.clear();
+    c.entries.clear();
     c.cycle.clear();
     c.history.clear();
     c.attempting = c.waiting = c.in_cycle = c.inverted = false;

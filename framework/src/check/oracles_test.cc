@@ -139,7 +139,7 @@ TEST_F(OraclesTest, NmiRelockingItsCpusLockIsMissedAaAndTrylockIsClean) {
   ExecutionResult r = Run(bad);
   EXPECT_EQ(r.verdict, Verdict::kMissedAa) << r.message;
   EXPECT_NE(r.message.find("nmi:pmu@0 has waited"), std::string::npos) << r.message;
-  EXPECT_NE(r.message.find("in a true deadlock for A"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("since a true deadlock for A formed"), std::string::npos) << r.message;
   EXPECT_GE(r.time_ns, bad.budgets().deadlock_ns);
   EXPECT_LT(r.steps, 2000u);  // The time warp, not 200 M points of spinning.
   // The lockdep-style body: the NMI nested under CPU0, both lock(A).

@@ -4,6 +4,8 @@
 
 #include "rtfuzz/fuzz/fuzz.h"
 
+#include <sha1.h>  // libmd
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -12,6 +14,17 @@
 #include "rtfuzz/sched/byte_source.h"
 
 namespace rtfuzz::fuzz {
+
+std::string LibFuzzerCrashPath(const std::string& prefix, const std::string& exact_path,
+                               const uint8_t* data, size_t size) {
+  if (!exact_path.empty()) return exact_path;
+  SHA1_CTX ctx;
+  SHA1Init(&ctx);
+  SHA1Update(&ctx, data, size);
+  char hex[SHA1_DIGEST_STRING_LENGTH];
+  SHA1End(&ctx, hex);
+  return prefix + "crash-" + hex;
+}
 
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
                                         size_t size) {
@@ -33,10 +46,16 @@ const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint
   machine->Run(scenario, source, index++, &result);
   if (result.ok() || (options.is_finding && !options.is_finding(result))) return result;
   report::ReportOptions report_options;
-  report_options.reproduce = !options.reproduce.empty()
-                                 ? options.reproduce
-                                 : "rtfuzz explore --scenario=" + scenario.name() +
-                                       " --input=CRASH_FILE";
+  std::string reproduce = !options.reproduce.empty()
+                              ? options.reproduce
+                              : "rtfuzz explore --scenario=" + scenario.name() +
+                                    " --input=CRASH_FILE";
+  const std::string crash_path =
+      LibFuzzerCrashPath(options.artifact_prefix, options.exact_artifact_path, data, size);
+  for (size_t at; (at = reproduce.find("CRASH_FILE")) != std::string::npos;) {
+    reproduce.replace(at, 10, crash_path);
+  }
+  report_options.reproduce = reproduce;
   const std::string text = report::FormatExecutionReport(scenario, *machine, result, report_options);
   std::fputs(text.c_str(), stderr);
   std::fflush(stderr);

@@ -291,6 +291,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   ring_count_ = 0;
   full_trace_.clear();
   mark_counts_.assign(scenario_->marks().size(), 0);
+  tolerated_.clear();
   stats_ = ExecutionStats{};
 }
 
@@ -391,6 +392,7 @@ void MachineImpl::FillResult(ExecutionResult* result) {
   stats_.points = step_;
   result->stats = stats_;
   result->mark_counts = mark_counts_;
+  result->tolerated = tolerated_;
   const size_t kept = ring_count_ < ring_.size() ? ring_count_ : ring_.size();
   result->last_records.resize(kept);
   for (size_t i = 0; i < kept; ++i) {

@@ -284,6 +284,7 @@ class MachineImpl {
   uint64_t ring_count_ = 0;
   std::vector<TraceRecord> full_trace_;
   std::vector<uint64_t> mark_counts_;
+  std::vector<std::string_view> tolerated_;  // MachineView::Tolerate, this execution.
   ExecutionStats stats_;
 };
 

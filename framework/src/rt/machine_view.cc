@@ -128,4 +128,8 @@ void MachineView::Report(Verdict verdict, std::string_view message, std::string_
   const_cast<internal::MachineImpl*>(m_)->Report(verdict, message, details, site);
 }
 
+void MachineView::Tolerate(std::string_view window) const {
+  const_cast<internal::MachineImpl*>(m_)->tolerated_.push_back(window);
+}
+
 }  // namespace rtfuzz::rt

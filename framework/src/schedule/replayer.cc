@@ -59,7 +59,7 @@ const ReplayOutcome& Replayer::RunSource(sched::DecisionSource& source, uint64_t
 
 const ReplayOutcome& Replayer::Finish(std::optional<size_t> divergence) {
   ++runs_;
-  outcome_.outcome = target::OutcomeOf(target_, state_->result);
+  outcome_.outcome = target::OutcomeOf(state_->result);
   outcome_.divergence = divergence;
   outcome_.result = &state_->result;
   return outcome_;

@@ -50,13 +50,10 @@ std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view 
   return target.make(scenario, variant);
 }
 
-std::string OutcomeOf(const Target& target, const rt::ExecutionResult& result) {
-  if (result.ok()) return "clean";
-  if (target.tolerated != nullptr) {
-    const std::string_view window = target.tolerated(result);
-    if (!window.empty()) return "tolerated:" + std::string(window);
-  }
-  return std::string(VerdictName(result.verdict));
+std::string OutcomeOf(const rt::ExecutionResult& result) {
+  if (!result.ok()) return std::string(VerdictName(result.verdict));
+  if (!result.tolerated.empty()) return "tolerated:" + std::string(result.tolerated.front());
+  return "clean";
 }
 
 }  // namespace rtfuzz::target

@@ -61,6 +61,18 @@ void LockRelease(LockId lock, const char* site);
 // queue's head). The edge ends with the attempt.
 void LockWaitsBehind(LockId lock, uint16_t predecessor, const char* site);
 
+// A resilient lock's own deadlock-detection bookkeeping (rqspinlock's
+// per-CPU held-locks table): the current context has published an entry
+// naming `lock`, which the lock's detectors read as "holds or is taking it".
+// The wait-for graph is not built from entries (they may be early or
+// stale); the oracle uses them only to explain a -EDEADLK that has no true
+// cycle, as one of the windows a scenario accepts
+// (rt::OracleBudgets::tolerated_windows, docs/oracles.md#tolerated-windows).
+// Call LockEntryCleared when the entry is withdrawn; entries of one context
+// are withdrawn newest first.
+void LockEntryPublished(LockId lock, const char* site);
+void LockEntryCleared(LockId lock, const char* site);
+
 // A scenario or target invariant: if !holds, the verdict "invariant".
 void Invariant(bool holds, const char* what, const char* site);
 

@@ -33,14 +33,22 @@ const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario,
 
 struct FuzzOptions {
   // Whether a verdict is a finding (prints the report and aborts). Unset:
-  // every verdict but pass. A target uses it to let through what it knows
-  // the kernel accepts (rqspinlock's tolerated windows) or, to measure one
-  // bug, everything but that bug's verdict.
+  // every verdict but pass. To measure one bug, everything but that bug's
+  // verdict can be let through.
   std::function<bool(const rt::ExecutionResult&)> is_finding;
-  // The command a finding's report prints to reproduce it ("CRASH_FILE"
-  // stands for the saved input). Unset: rtfuzz explore with --input.
+  // The command a finding's report prints to reproduce it; each
+  // "CRASH_FILE" in it becomes the file libFuzzer saves the input to
+  // (LibFuzzerCrashPath). Unset: rtfuzz explore with --input.
   std::string reproduce;
+  // libFuzzer's -artifact_prefix= and -exact_artifact_path=, as given.
+  std::string artifact_prefix;
+  std::string exact_artifact_path;
 };
+
+// The file libFuzzer saves a crashing input to: exact_path if set, else
+// prefix + "crash-" + the SHA-1 of the input in hex.
+std::string LibFuzzerCrashPath(const std::string& prefix, const std::string& exact_path,
+                               const uint8_t* data, size_t size);
 
 // RunFuzzInput with FuzzOptions.
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario,

@@ -103,6 +103,9 @@ struct ExecutionResult {
   std::vector<sched::Decision> decisions;
   ExecutionStats stats;
   std::vector<uint64_t> mark_counts;   // Per MarkId.
+  // Deadlock errors the scenario accepts (rt::window), one per occurrence in
+  // order, by window name; the execution went on past each.
+  std::vector<std::string_view> tolerated;
   std::vector<TraceRecord> last_records;  // The ring, oldest first.
 
   bool ok() const { return verdict == Verdict::kPass; }

@@ -103,6 +103,10 @@ class MachineView {
   // the bug is, for the signature (ExecutionResult::signature).
   void Report(Verdict verdict, std::string_view message, std::string_view details = {},
               std::string_view site = {}) const;
+  // Records that a deadlock error fell in a window the scenario accepts
+  // (ExecutionResult::tolerated); the execution goes on. `window` must be a
+  // string literal.
+  void Tolerate(std::string_view window) const;
 
  private:
   const internal::MachineImpl* m_;

@@ -2,9 +2,9 @@
 //
 // Target: what the tools (rtfuzz replay/minimize/matrix, the regression
 // suite, schedule files) need to know of a mechanism under test: its
-// scenarios, its variants, how to build one, and which verdicts it knows to
-// be accepted by the kernel ("tolerated": a named false-positive window, not
-// a finding).
+// scenarios, its variants and how to build one. Which deadlock errors a
+// version of the lock accepts by design is the scenario's
+// (rt::OracleBudgets::tolerated_windows), checked by the oracle.
 //
 // The list of targets is a link-time seam: Targets() is defined by the
 // program, normally by linking rtfuzz::all_targets (targets/all_targets.cc),
@@ -35,11 +35,6 @@ struct Target {
   std::string_view default_variant;  // kNoVariant if there are none.
   // Builds `scenario` under `variant`; both are names from the lists above.
   rt::Scenario (*make)(std::string_view scenario, std::string_view variant) = nullptr;
-  // Called right after an execution that ended in a verdict, before the next
-  // one (it may read the scenario's state): the name of the window in which
-  // the target accepts that verdict, or "" if it is a finding. Null: every
-  // verdict is a finding.
-  std::string_view (*tolerated)(const rt::ExecutionResult& result) = nullptr;
 };
 
 // Every target linked into the program, in a fixed order.
@@ -52,9 +47,10 @@ const Target* FindTarget(std::string_view name);
 std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view scenario,
                                          std::string_view variant, std::string* error);
 
-// The outcome of one execution as files and tables write it: "clean",
-// "tolerated:<window>" or the verdict name ("missed-AA").
-std::string OutcomeOf(const Target& target, const rt::ExecutionResult& result);
+// The outcome of one execution as files and tables write it: the verdict
+// name ("missed-AA"), else "tolerated:<window>" naming the first window the
+// oracle tolerated (ExecutionResult::tolerated), else "clean".
+std::string OutcomeOf(const rt::ExecutionResult& result);
 
 // "a, b, c": for error messages.
 std::string JoinNames(const std::vector<std::string_view>& names);
