@@ -113,12 +113,12 @@ TEST(CliTest, LibFuzzerInputsReplay) {
     const Outcome o = RunCli({"explore", "--scenario=demo", "--input=" + entry.path().string()});
     EXPECT_EQ(o.status, kExitOk) << entry.path() << o.out;
   }
-  // A one-byte input: an NMI with period 10 lands while "low" holds the lock.
+  // A one-byte input: an NMI with period 9 lands while "low" holds the lock.
   const std::string crash = ::testing::TempDir() + "/rtfuzz-cli-test-crash";
-  std::ofstream(crash, std::ios::binary) << '\n';
+  std::ofstream(crash, std::ios::binary) << '\t';
   const Outcome o = RunCli({"explore", "--scenario=demo-aa", "--input=" + crash});
   EXPECT_EQ(o.status, kExitFinding) << o.out;
-  EXPECT_NE(o.out.find("decisions: pmu-period/49=10"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("decisions: pmu-period/49=9"), std::string::npos) << o.out;
   std::filesystem::remove(crash);
 }
 

@@ -29,6 +29,8 @@ struct Totals {
   uint64_t executions = 0;
   uint64_t points = 0;
   uint64_t max_points = 0;
+  uint64_t time_ns = 0;      // Virtual time, summed over executions.
+  uint64_t max_time_ns = 0;  // Of the longest execution.
   uint64_t decisions = 0;
   rt::ExecutionStats stats;
   uint64_t verdicts[kVerdictCount] = {};
@@ -47,6 +49,8 @@ struct Totals {
     ++executions;
     points += r.steps;
     if (r.steps > max_points) max_points = r.steps;
+    time_ns += r.time_ns;
+    if (r.time_ns > max_time_ns) max_time_ns = r.time_ns;
     decisions += r.decisions.size();
     stats.cpu_switches += r.stats.cpu_switches;
     stats.preemptions += r.stats.preemptions;
@@ -84,6 +88,9 @@ void PrintSummary(const Flags& f, const Selection& sel, const rt::Scenario& s, c
               seconds > 0 ? static_cast<double>(t.executions) / seconds : 0.0);
   std::printf("  scheduling points  %" PRIu64 " (%.1f per execution, most %" PRIu64 ")\n",
               t.points, per_exec, t.max_points);
+  std::printf("  virtual time       %.3f ms per execution, most %.3f ms\n",
+              t.executions ? static_cast<double>(t.time_ns) / 1e6 / t.executions : 0.0,
+              static_cast<double>(t.max_time_ns) / 1e6);
   std::printf("  distinct traces    %zu%s\n", t.hashes.size(),
               t.hashes.size() >= kMaxTrackedHashes ? " (count capped)" : "");
   std::printf("  decisions          %" PRIu64 "\n", t.decisions);

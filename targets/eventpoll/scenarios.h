@@ -91,9 +91,6 @@ struct StormStats {
   int consumed = 0;       // samples the consumer read
 };
 StormStats LastStormStats();
-// The storm's IPI-loop invariant (on by default); off lets a test measure
-// how far the loop grows until the stopper ends the run.
-void SetStormIpiOracle(bool on);
 
 // The scenario names above, and the scenario of a name (one from ScenarioNames()).
 const std::vector<std::string_view>& ScenarioNames();

@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "rtfuzz/base/check.h"
 #include "rtfuzz/check/lock_events.h"
+#include "rtfuzz/rt/context.h"
 #include "scenarios.h"
 
 #include "rqspinlock.h"
@@ -17,6 +19,9 @@ namespace rtfuzz::targets::rqspinlock {
 namespace {
 
 rqspinlock_t lock_a, lock_b;
+
+// Every scenario's progress mark (SetBudgets): an attempt returned.
+constexpr rt::MarkId kReturnedMark = 0;
 
 // Critical-section data and holder counts, per lock (plain: not points).
 struct Guarded {
@@ -46,6 +51,7 @@ int Take(rqspinlock_t* lock, unsigned long* flags) {
   const int cnt = rqspinlock_held_cnt(cpu);
   const int nodes = rqspinlock_node_count(cpu);
   const int ret = raw_res_spin_lock_irqsave(lock, *flags);
+  rt::Progress(kReturnedMark);  // Success or error: the lock returned.
 
   check::Invariant(ret == 0 || ret == -EDEADLK || ret == -ETIMEDOUT,
                    "res_spin_lock returns 0, -EDEADLK or -ETIMEDOUT", "scenarios.cc");
@@ -115,9 +121,37 @@ void NmiProgram(rqspinlock_t* lock) {
                    "scenarios.cc");
 }
 
-// What the oracles hold every scenario to under version `v`.
+// What the oracles hold every scenario to under version `v`, from the
+// lock's constants (rqspinlock.h) and the machine's time warp, which
+// overshoots a spinner's next clock check by at most 1/8 of the spinning so
+// far (docs/architecture.md#time-warp).
 void SetBudgets(rt::Scenario& s, const rqspinlock_variant& v) {
-  s.budgets().tolerated_windows = ToleratedWindows(v);
+  rt::OracleBudgets& b = s.budgets();
+  b.tolerated_windows = ToleratedWindows(v);
+  // Missed AA/ABBA: the longest wait the lock allows is the TAS fallback's
+  // 1 s (the queue head's is 2 x RES_DEF_TIMEOUT = 500 ms); a wait in a
+  // true deadlock past 1 s + 1/8 overshoot cannot be the lock timing out.
+  b.deadlock_ns = NSEC_PER_SEC + NSEC_PER_SEC / 8;
+  // From (b) the first check_timeout() of every wait loop runs the AA check
+  // before it reads the clock: a same-CPU AA ends within a few dozen steps
+  // (a few hundred ns). 100 us leaves room and still flags b's 1 ms.
+  b.late_aa_ns = 100 * NSEC_PER_USEC;
+  // ABBA is checked at the first poll more than 1 ms (P) after the wait's
+  // previous check; entries are published before the attempt from (a) on,
+  // so the check that follows the cycle sees it: at most P after the cycle
+  // formed, plus the warp's overshoot of that poll, 1/8 of at most P + the
+  // overshoot itself: P * 8/7 = 1.143 ms. Measured: 1.120 ms at most in 1 M
+  // abba executions under fixed (docs/targets/rqspinlock.md).
+  b.late_abba_ns = NSEC_PER_MSEC * 8 / 7 + 1;
+  // No progress: every attempt returns within the head's 2 x
+  // RES_DEF_TIMEOUT (the pending and trylock loops: 250 ms; a non-head
+  // waiter leaves with its head's hand-over or teardown), and no scenario
+  // holds a lock longer than 25 ms, so some attempt returns at least every
+  // 500 ms + 1/8 overshoot. A wait on a deadlock cycle is the deadlock
+  // oracle's (deadlock_ns), not this check's.
+  b.progress_ns = 2 * RES_DEF_TIMEOUT + RES_DEF_TIMEOUT / 4;
+  const rt::MarkId returned = s.AddMark("res_spin_lock returned");
+  RTFUZZ_CHECK(returned == kReturnedMark, "the scenario's first mark");
 }
 
 // The whole table is empty once every context is done.

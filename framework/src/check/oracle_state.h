@@ -117,6 +117,7 @@ class OracleState {
   // inversion_oracle.cc, stall_oracle.cc, noise_oracle.cc
   void CheckInversion();
   void CheckStall();
+  bool AnyWaitOnCycle();  // A waiter is, or was in this wait, on a cycle.
   void CheckNoise();
 
   // lock_report.cc: report bodies.

@@ -543,6 +543,76 @@ TEST_F(OraclesTest, NoProgressHungTaskAndIrqRecursionAreStalls) {
   EXPECT_TRUE(Run(storm).ok());  // No decision bytes: the NMI is not armed.
 }
 
+// A livelock that neither times out nor cycles: two CPUs run an optimistic
+// update that retries whenever the shared version moved during it, and
+// each step of the update moves it. With both CPUs stepping, as on
+// hardware (every slice bounded: HardwareSlices), an update longer than the
+// longest slice (64 points) is always interrupted by the other CPU's step,
+// so neither ever completes; both keep writing, so neither is "stuck" and
+// no lock is held. Only the no-progress check can call it. The same code
+// with a short update completes (a slice holds a whole one).
+Scenario MakeRetryLivelock(int update_points, uint64_t& version, int& done) {
+  Scenario s("retry-livelock", 2);
+  const rt::MarkId completed = s.AddMark("update completed");
+  // An update of n points completes within the first slice of at least n
+  // points its CPU gets; a 1 ms gap is thousands of slices of either CPU.
+  s.budgets().progress_ns = 1'000'000;
+  s.OnReset([&version, &done] { version = 0, done = 0; });
+  for (int cpu = 0; cpu < 2; ++cpu) {
+    s.AddTask({.name = "updater" + std::to_string(cpu), .affinity = Cpu(cpu),
+               .body = [&version, &done, update_points, completed] {
+                 for (;;) {
+                   const uint64_t seen = version;
+                   rt::Point(Op::kRead, 7, seen, rt::kPointRead);
+                   for (int i = 0; i < update_points; ++i) {
+                     ++version;  // The update's own step moves the version.
+                     rt::Point(Op::kWrite, 7, version, rt::kPointWrite);
+                   }
+                   const bool clean = version == seen + static_cast<uint64_t>(update_points);
+                   rt::Point(Op::kRead, 7, version, rt::kPointRead);
+                   if (clean) break;
+                 }
+                 ++done;
+                 rt::Progress(completed);
+               }});
+  }
+  return s;
+}
+
+// A random walk whose slices are all bounded (never "until it blocks"): the
+// CPUs step in parallel, as hardware does.
+class HardwareSlices : public sched::DecisionSource {
+ public:
+  explicit HardwareSlices(uint64_t seed) : random_(seed) {}
+  void BeginExecution(uint64_t index) override { random_.BeginExecution(index); }
+  uint64_t Choose(sched::DecisionKind kind, uint64_t bound) override {
+    if (kind != sched::DecisionKind::kSliceLength) return random_.Choose(kind, bound);
+    return 1 + random_.Choose(kind, bound - 1);
+  }
+
+ private:
+  sched::RandomSource random_;
+};
+
+TEST_F(OraclesTest, ALivelockOfRetriesIsAStallByNoProgress) {
+  uint64_t version = 0;
+  int done = 0;
+  HardwareSlices slices(1);
+  Scenario livelock = MakeRetryLivelock(100, version, done);
+  for (uint64_t i = 0; i < 20; ++i) {
+    const ExecutionResult r = machine_.Run(livelock, slices, i);
+    ASSERT_EQ(r.verdict, Verdict::kStall) << i << ": " << r.message;
+    EXPECT_NE(r.message.find("no progress mark for 1."), std::string::npos) << r.message;
+    EXPECT_EQ(done, 0) << "neither updater completed";
+  }
+  Scenario fine = MakeRetryLivelock(4, version, done);
+  for (uint64_t i = 0; i < 200; ++i) {
+    const ExecutionResult r = machine_.Run(fine, slices, i);
+    ASSERT_TRUE(r.ok()) << i << ": " << r.message;
+    EXPECT_EQ(done, 2);
+  }
+}
+
 // --- Safety ---
 
 TEST_F(OraclesTest, ANonAtomicTestAndSetIsCaughtAndTheAtomicOneIsClean) {

@@ -1,6 +1,8 @@
 // framework/src/check/stall_oracle.cc
 //
-// Stalls: no progress mark for budgets.progress_ns (scenarios with marks); a
+// Stalls: no progress mark for budgets.progress_ns (scenarios with marks;
+// not while a wait is or was on a wait-for cycle: the deadlock oracle owns
+// those, and its verdict names the deadlock); a
 // hung task (runnable or blocked, not run for budgets.hung_task_ns, or still
 // alive past its TaskSpec::deadline_ns); interrupt recursion (more than
 // budgets.irq_recursion interrupts in a row on a CPU whose interrupted
@@ -22,7 +24,7 @@ void OracleState::CheckStall() {
     view_.Report(Verdict::kStall, message, CpuStates(), site);
   };
   if (b.progress_ns != 0 && !s.marks().empty() &&
-      now - view_.last_progress_ns() > b.progress_ns) {
+      now - view_.last_progress_ns() > b.progress_ns && !AnyWaitOnCycle()) {
     stall("no progress mark for " + FormatDuration(now - view_.last_progress_ns()) + " (budget " +
               FormatDuration(b.progress_ns) + ")",
           "no-progress");
@@ -58,6 +60,14 @@ void OracleState::CheckStall() {
       return;
     }
   }
+}
+
+bool OracleState::AnyWaitOnCycle() {
+  for (int id = 0; id < num_contexts(); ++id) {
+    const ContextState& c = contexts_[id];
+    if (c.waiting && (c.in_cycle || FindCycle(static_cast<rt::ContextId>(id)))) return true;
+  }
+  return false;
 }
 
 }  // namespace rtfuzz::check::internal

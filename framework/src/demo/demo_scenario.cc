@@ -92,6 +92,10 @@ std::unique_ptr<Scenario> MakeDemoScenario(std::string_view variant, int rounds)
   auto scenario = std::make_unique<Scenario>(std::string(variant), 2);
   auto state = std::make_shared<DemoState>();
   state->progress = scenario->AddMark("increment");
+  // Each round's lock either succeeds within its 250 ms timeout or fails the
+  // run, so a worker marks an increment at least every kLockTimeoutNs, +
+  // 1/8 time-warp overshoot of the spin.
+  scenario->budgets().progress_ns = kLockTimeoutNs + kLockTimeoutNs / 8;
   scenario->OnReset([state] {
     const MarkId progress = state->progress;
     *state = DemoState{};

@@ -147,7 +147,7 @@ void MachineImpl::Progress(MarkId mark) {
   RTFUZZ_PRECONDITION(mark < mark_counts_.size(), "no such progress mark");
   ++mark_counts_[mark];
   last_progress_ns_ = now_;
-  Point(Op::kProgress, mark, mark_counts_[mark], 0);
+  Annotate(Op::kProgress, mark, mark_counts_[mark]);
 }
 
 void MachineImpl::Fail(std::string_view message) {

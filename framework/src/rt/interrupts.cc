@@ -69,6 +69,7 @@ void MachineImpl::MakePending(HandlerInstance& h, bool traced, int from_cpu) {
     if (h.ktimers_queued) return;
     h.ktimers_queued = true;
     ++h.fires;
+    ++cpu.noise.external;  // A timer expiry: input from outside.
     if (traced) {
       Emit(Op::kIrqRaise, h.handler, static_cast<uint64_t>(h.cpu), current_,
            current_ != nullptr ? current_->cpu : h.cpu);
@@ -129,6 +130,7 @@ void MachineImpl::Deliver(VirtualCpu& cpu, HandlerInstance& h) {
   if (cpu.irq_depth == 0) cpu.irq_since = now_;
   cpu.irq_stack[cpu.irq_depth++] = &ctx;
   ++cpu.noise.interrupts;
+  if (h.spec->trigger.kind != Trigger::Kind::kManual) ++cpu.noise.external;
   ++cpu.irq_streak;
   ++stats_.interrupts;
   if (static_cast<uint32_t>(cpu.irq_depth) > stats_.max_depth) {

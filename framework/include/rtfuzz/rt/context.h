@@ -122,7 +122,9 @@ void RaiseInterrupt(HandlerId handler, int cpu);
 void ArmTimer(HandlerId handler, int cpu, uint64_t when_ns);
 bool CancelTimer(HandlerId handler, int cpu);
 
-// A progress mark: the stall oracles measure time between marks. A point.
+// A progress mark: the stall oracle measures time between marks. Not a
+// point (a trace record only), so a target marks progress without changing
+// its interleavings.
 void Progress(MarkId mark);
 
 // Ends the execution with the verdict "failure" and `message` (BUG_ON()).

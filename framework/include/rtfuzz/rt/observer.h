@@ -44,6 +44,11 @@ struct CpuNoise {
   // interrupt deliveries) unless Scenario::SetReschedIpiHandler routes them
   // into a handler.
   uint64_t resched_ipis = 0;
+  // Interrupts from outside the scenario's code: deliveries on the CPU of
+  // handlers with a timer or counter-overflow trigger, and soft-timer
+  // expiries (not IPIs, irq_work or anything rt::RaiseInterrupt raises).
+  // Counted on every CPU, isolated or not.
+  uint64_t external = 0;
 };
 
 class MachineView {

@@ -212,6 +212,16 @@ struct OracleBudgets {
   uint32_t isolated_interrupts = 0;
   uint32_t isolated_ipis = 0;
   uint64_t isolated_stolen_ns = 0;
+  // isolation-noise, feedback: reschedule IPIs to the isolated CPUs (summed)
+  // per external interrupt (CpuNoise::external, summed over every CPU). A
+  // wakeup IPI needs a cause; while every cause comes from outside, the
+  // IPIs stay within a fixed number per external interrupt however long the
+  // run; a feedback loop (seed 000: sample -> wakeup -> IPI -> traced irq
+  // entry -> sample) makes IPIs cause IPIs. Reported when
+  // resched_ipis > isolated_resched_ipis_per_external * (externals + 1).
+  // UINT32_MAX: not checked. A scenario derives its value from its chain
+  // of causes (eventpoll's storm: targets/eventpoll/scenarios.cc).
+  uint32_t isolated_resched_ipis_per_external = UINT32_MAX;
   // Tolerated -EDEADLK windows (window::k*), none by default.
   uint32_t tolerated_windows = 0;
 };
