@@ -1,8 +1,15 @@
 // framework/cli/cli_test.cc
 //
-// The `rtfuzz` command as a user meets it: every bad command line is one line
-// on stderr and exit status 2; a clean walk exits 0; a finding exits 1 with
-// the report frame; a libFuzzer input replays.
+// The `rtfuzz` command as a user meets it: every bad command line or input
+// file is one line on stderr and exit status 2; a clean walk exits 0; a
+// finding exits 1 with the report frame; an outcome other than a file
+// expects exits 3; Ctrl-C keeps the summary (130, or 1 with a finding); a
+// libFuzzer input replays.
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -56,8 +63,14 @@ TEST(CliTest, BadCommandLinesAreOneLineErrors) {
   ExpectUsageError({"explore", "file.bin"},
                    "explore takes no file arguments ('file.bin'); use --input=FILE for a "
                    "libFuzzer input");
-  ExpectUsageError({"explore", "--input=/nonexistent/crash"},
+  ExpectUsageError({"explore", "--scenario=demo", "--input=/nonexistent/crash"},
                    "cannot read --input '/nonexistent/crash': No such file or directory");
+  ExpectUsageError({"explore", "--input=/nonexistent/crash"},
+                   "--input needs --scenario= (the scenario the input was found in; valid: "
+                   "demo, demo-aa)");
+  ExpectUsageError({"explore", "--target=rqspinlock", "--scenario=abba", "--input=/x"},
+                   "--input needs --variant= (the variant the input was found under; valid: "
+                   "v6.15, nmi-trylock, a, b, c, d, e, v6.19, fixed, e-v1-leak, racy-count)");
   ExpectUsageError({"list", "extra"}, "list takes no arguments");
   ExpectUsageError({"list", "--seed=3"}, "--seed does not apply to `rtfuzz list` (it takes no flags)");
   ExpectUsageError({"matrix", "--variant=fixed"},
@@ -177,7 +190,7 @@ TEST(CliTest, ReplayWritesThePictures) {
 TEST(CliTest, BadScheduleFilesAndArgumentsAreOneLineErrors) {
   ExpectUsageError({"replay"}, "replay takes one schedule file (rtfuzz replay FILE.sched)");
   ExpectUsageError({"replay", "/nonexistent.sched"},
-                   "/nonexistent.sched: cannot read: No such file or directory");
+                   "cannot read '/nonexistent.sched': No such file or directory");
   const std::string bad = Temp("bad.sched");
   std::ofstream(bad) << "rtfuzz-schedule 1\ntarget rqspinlock\nscenario abba\nvariant v9\n"
                         "decisions\nend\n";
@@ -189,7 +202,10 @@ TEST(CliTest, BadScheduleFilesAndArgumentsAreOneLineErrors) {
                    "c, d, e, v6.19, fixed, e-v1-leak, racy-count)");
   ExpectUsageError({"minimize", kA1, "--max_runs=0"}, "--max_runs must be at least 1");
   ExpectUsageError({"convert", kA1}, "convert FILE.sched needs --output=FILE for the bytes");
-  ExpectUsageError({"convert", "crash-1"},
+  ExpectUsageError({"convert", "crash-1"}, "cannot read 'crash-1': No such file or directory");
+  ExpectUsageError({"convert", kA1 + ".bytes-do-not-exist"},
+                   "cannot read '" + kA1 + ".bytes-do-not-exist': No such file or directory");
+  ExpectUsageError({"convert", std::string(RTFUZZ_DEMO_CORPUS) + "/da39a3ee5e6b4b0d3255bfef95601890afd80709"},
                    "convert of a libFuzzer input needs --target= or --scenario= (and --variant=) "
                    "as the fuzzer ran it");
   ExpectUsageError({"matrix", "/nonexistent"},
@@ -219,8 +235,9 @@ TEST(CliTest, ExploreWritesItsFindingAsAScheduleThatMinimizes) {
             std::string::npos) << m.out;
   EXPECT_EQ(RunCli({"replay", min, "--swimlane=false"}).status, kExitFinding);
   // A clean schedule has nothing to minimize.
-  const std::string clean = Temp("clean.sched");
-  ASSERT_EQ(RunCli({"convert", "--scenario=demo", "/dev/null", "--output=" + clean}).status, kExitOk);
+  const std::string clean = Temp("clean.sched"), empty = Temp("empty-input");
+  std::ofstream(empty, std::ios::binary).flush();
+  ASSERT_EQ(RunCli({"convert", "--scenario=demo", empty, "--output=" + clean}).status, kExitOk);
   const Outcome c = RunCli({"minimize", clean});
   EXPECT_EQ(c.status, kExitUsage);
   EXPECT_NE(c.err.find("replays clean or tolerated under -: nothing to minimize"), std::string::npos)
@@ -239,9 +256,128 @@ TEST(CliTest, MatrixChecksEveryCellAndMarksAWrongOne) {
   const std::string wrong = Temp("wrong.sched");
   std::ofstream(wrong) << text;
   const Outcome w = RunCli({"matrix", wrong});
-  EXPECT_EQ(w.status, kExitFinding);
+  EXPECT_EQ(w.status, kExitMismatch);
   EXPECT_NE(w.out.find(".!"), std::string::npos) << w.out;
   EXPECT_NE(w.err.find("under fixed: expected missed-AA, got clean"), std::string::npos) << w.err;
+}
+
+// A directory, a FIFO (reading it would block) and a regular file whose
+// read fails (/proc/self/mem at offset 0: EIO, even for root) given where
+// a file is read: one line naming the path and what is wrong, status 2.
+TEST(CliTest, InputsThatAreNotReadableFilesAreOneLineErrors) {
+  const std::string dir = ::testing::TempDir();
+  const std::string fifo = Temp("fifo");
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string unreadable = "/proc/self/mem";
+  struct Case {
+    std::string path;
+    std::string what;
+  };
+  const Case cases[] = {{dir, "is a directory"},
+                        {fifo, "is a FIFO, not a regular file"},
+                        {unreadable, "read failed: Input/output error"}};
+  for (const Case& c : cases) {
+    const std::vector<std::vector<std::string>> commands = {
+        {"replay", c.path},
+        {"minimize", c.path},
+        {"convert", c.path, "--output=" + Temp("never")},
+        {"convert", "--target=demo", "--scenario=demo", c.path},
+        {"explore", "--scenario=demo", "--input=" + c.path},
+    };
+    for (const std::vector<std::string>& args : commands) {
+      const Outcome o = RunCli(args);
+      EXPECT_EQ(o.status, kExitUsage) << args[0] << " " << c.path;
+      EXPECT_NE(o.err.find("'" + c.path + "': " + c.what), std::string::npos)
+          << args[0] << ": " << o.err;
+      EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "one line: " << o.err;
+    }
+  }
+  std::remove(fifo.c_str());
+}
+
+// A libFuzzer crash file given to replay: the error says how to make it a
+// schedule file.
+TEST(CliTest, ReplayOfACrashFileNamesConvert) {
+  const std::string crash = Temp("crash-0123");
+  std::ofstream(crash, std::ios::binary) << "\x60\x16\xdc";
+  const Outcome o = RunCli({"replay", crash});
+  EXPECT_EQ(o.status, kExitUsage);
+  EXPECT_NE(o.err.find("not a schedule file"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("rtfuzz convert --target=T --scenario=S --variant=V FILE"),
+            std::string::npos)
+      << o.err;
+}
+
+// A reproducer whose outcome is not the one it expects fails a gate: 3,
+// with the MISMATCH line; the same file under a variant it expects matches.
+TEST(CliTest, ReplayExitsThreeOnAMismatch) {
+  std::string text = Slurp(kA1);
+  const std::string from = "expect fixed clean";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "expect fixed missed-AA");
+  const std::string wrong = Temp("mismatch.sched");
+  std::ofstream(wrong) << text;
+  const Outcome o = RunCli({"replay", wrong, "--variant=fixed", "--swimlane=false"});
+  EXPECT_EQ(o.status, kExitMismatch) << o.out;
+  EXPECT_NE(o.out.find("MISMATCH with"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("expected missed-AA, got clean"), std::string::npos) << o.out;
+  const Outcome buggy = RunCli({"replay", wrong, "--swimlane=false"});
+  EXPECT_EQ(buggy.status, kExitFinding) << "nmi-trylock: the recorded finding, as expected";
+}
+
+// Runs the real binary, waits for its first progress line on stderr (a
+// walk prints one at 65536 executions), sends SIGINT and collects stdout.
+Outcome RunAndInterrupt(const std::vector<std::string>& args) {
+  int out_pipe[2], err_pipe[2];
+  EXPECT_EQ(::pipe(out_pipe), 0);
+  EXPECT_EQ(::pipe(err_pipe), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    std::vector<char*> argv;
+    std::string binary = RTFUZZ_CLI_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  std::string err;
+  char c;
+  while (err.find("execs") == std::string::npos && ::read(err_pipe[0], &c, 1) == 1) err += c;
+  ::kill(pid, SIGINT);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out_pipe[0], buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
+  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) > 0;) err.append(buf, size_t(n));
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(out_pipe[0]);
+  ::close(err_pipe[0]);
+  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, err};
+}
+
+TEST(CliTest, SigintEndsAWalkWithItsSummaryAndKeepsItsFinding) {
+  const Outcome clean = RunAndInterrupt({"explore", "--scenario=demo", "--executions=1000000000"});
+  EXPECT_EQ(clean.status, kExitInterrupted) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("  executions         "), std::string::npos) << clean.out;
+  EXPECT_NE(clean.out.find("interrupted (SIGINT) after "), std::string::npos) << clean.out;
+  const std::string kept = Temp("sigint.sched");
+  std::remove(kept.c_str());
+  const Outcome found =
+      RunAndInterrupt({"explore", "--scenario=demo-aa", "--executions=1000000000",
+                       "--stop_on_finding=false", "--output=" + kept});
+  EXPECT_EQ(found.status, kExitFinding) << found.out << found.err;
+  EXPECT_NE(found.out.find("interrupted (SIGINT) after "), std::string::npos) << found.out;
+  EXPECT_NE(found.out.find("ERROR: rtfuzz: MISSED-AA"), std::string::npos) << found.out;
+  EXPECT_NE(Slurp(kept).find("rtfuzz-schedule"), std::string::npos) << "the finding is kept";
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // framework/cli/command.cc
 //
 // `rtfuzz <command> [--flag=value ...]`: dispatch to one subcommand. Exit
-// statuses: 0 ran with no finding, 1 finding, 2 usage error (flags.h).
+// statuses: flags.h (0 clean, 1 finding, 2 usage, 3 mismatch, 130 SIGINT).
 
 #include <cstdio>
 #include <string>
@@ -59,7 +59,9 @@ void PrintHelp() {
     if (*c.flags) std::printf("  Flags: %s\n", c.flags);
     std::printf("\n");
   }
-  std::printf("flags:\n%s\nexit status: 0 no finding, 1 finding (matrix: a cell not as expected), 2 usage error or bad file\n",
+  std::printf("flags:\n%s\nexit status: 0 ran to the end, no finding, every expectation met; 1 finding;\n"
+              "  2 usage error or bad file; 3 replay/matrix: an outcome not the one the file expects;\n"
+              "  130 explore interrupted (SIGINT) with no finding\n",
               FlagsHelp().c_str());
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "command.h"
+#include "rtfuzz/base/input_file.h"
 #include "rtfuzz/sched/byte_source.h"
 #include "rtfuzz/schedule/replayer.h"
 #include "schedule_io.h"
@@ -42,14 +43,14 @@ int ConvertCommand(const Flags& f, const std::vector<std::string>& positional) {
                 s.variant.c_str());
     return kExitOk;
   }
+  std::string bytes;
+  if (!ReadInputFile(path, &bytes, &error)) return UsageError("cannot read " + error);
   if (f.target.empty() && f.scenario.empty()) {
     return UsageError("convert of a libFuzzer input needs --target= or --scenario= (and "
                       "--variant=) as the fuzzer ran it");
   }
   Selection sel;
   if (!SelectTarget(f, &sel, &error)) return UsageError(error);
-  std::string bytes;
-  if (!ReadWholeFile(path, &bytes, &error)) return UsageError("cannot read " + error);
   auto replayer = schedule::Replayer::Create(*sel.target, sel.scenario, sel.variant, {}, &error);
   if (replayer == nullptr) return UsageError(error);
   const schedule::ReplayOutcome& o =

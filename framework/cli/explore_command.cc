@@ -5,14 +5,20 @@
 // scheduling points, distinct traces, switches, interrupts, warps, verdicts —
 // and the report of the first finding with the line that reproduces it.
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <unordered_set>
 
 #include "command.h"
+#include "rtfuzz/base/input_file.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/sched/random_source.h"
 #include "rtfuzz/schedule/replayer.h"
@@ -24,6 +30,29 @@ namespace {
 
 // Distinct trace hashes are counted up to this many (16 MiB of set).
 constexpr size_t kMaxTrackedHashes = 1 << 20;
+
+// Ctrl-C ends a walk between two executions, keeping its summary and its
+// finding; a second one kills the process (SA_RESETHAND).
+volatile std::sig_atomic_t g_interrupted = 0;
+void OnSigint(int) { g_interrupted = 1; }
+
+class SigintGuard {
+ public:
+  SigintGuard() {
+    g_interrupted = 0;
+    struct sigaction sa = {};
+    sa.sa_handler = OnSigint;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintGuard() { sigaction(SIGINT, &old_, nullptr); }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  struct sigaction old_;
+};
 
 struct Totals {
   uint64_t executions = 0;
@@ -64,6 +93,22 @@ struct Totals {
     if (hashes.size() < kMaxTrackedHashes) hashes.insert(r.trace_hash);
   }
 };
+
+// The reproduce line a crash inside the machine prints (a fiber's stack
+// overflow, an abort): formatted before the walk, the running execution's
+// index appended by the hook, which only formats and writes.
+char g_crash_line[1024];
+bool g_crash_line_indexed = false;
+volatile uint64_t g_crash_index = 0;
+
+void WriteCrashReproduce(int fd) {
+  char buf[sizeof(g_crash_line) + 64];
+  const int n = g_crash_line_indexed
+                    ? std::snprintf(buf, sizeof(buf), "reproduce: %s%" PRIu64 " --executions=1\n",
+                                    g_crash_line, static_cast<uint64_t>(g_crash_index))
+                    : std::snprintf(buf, sizeof(buf), "reproduce: %s\n", g_crash_line);
+  if (n > 0) (void)!::write(fd, buf, std::min<size_t>(static_cast<size_t>(n), sizeof(buf) - 1));
+}
 
 std::string Reproduce(const Flags& f, const Selection& sel, uint64_t index) {
   std::string line = "rtfuzz explore --target=" + std::string(sel.target->name) +
@@ -131,13 +176,23 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   Selection sel;
   std::string error;
   if (!SelectTarget(f, &sel, &error)) return UsageError(error);
+  // A libFuzzer input's bytes mean a schedule only under the scenario and
+  // variant its fuzzer ran: no default may stand in for them.
+  if (!f.input.empty() && f.scenario.empty()) {
+    return UsageError("--input needs --scenario= (the scenario the input was found in; valid: " +
+                      target::JoinNames(sel.target->scenarios) + ")");
+  }
+  if (!f.input.empty() && f.variant.empty() && !sel.target->variants.empty()) {
+    return UsageError("--input needs --variant= (the variant the input was found under; valid: " +
+                      target::JoinNames(sel.target->variants) + ")");
+  }
   if (f.executions == 0) return UsageError("--executions must be at least 1");
   if (f.max_steps == 0) return UsageError("--max_steps must be at least 1");
   if (f.max_slice == 0 || f.max_slice > (1u << 20)) {
     return UsageError("--max_slice must be in [1, 1048576]");
   }
   std::string bytes;
-  if (!f.input.empty() && !ReadWholeFile(f.input, &bytes, &error)) {
+  if (!f.input.empty() && !ReadInputFile(f.input, &bytes, &error)) {
     return UsageError("cannot read --input " + error);
   }
   rt::MachineOptions options;
@@ -145,7 +200,18 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   options.max_slice = static_cast<uint32_t>(f.max_slice);
   auto replayer = schedule::Replayer::Create(*sel.target, sel.scenario, sel.variant, options, &error);
   if (replayer == nullptr) return UsageError(error);
+  {
+    const std::string line = Reproduce(f, sel, 0);
+    g_crash_line_indexed = f.input.empty();
+    // Without --input the line ends in "--first_execution=0 --executions=1":
+    // keep "...--first_execution=" and let the hook add the index.
+    const std::string prefix =
+        g_crash_line_indexed ? line.substr(0, line.rfind("--first_execution=") + 18) : line;
+    std::snprintf(g_crash_line, sizeof(g_crash_line), "%s", prefix.c_str());
+    rt::SetCrashReproduceHook(&WriteCrashReproduce);
+  }
   Totals totals;
+  bool interrupted = false;
   std::string first_report;
   schedule::Schedule first_schedule;
   const auto start = std::chrono::steady_clock::now();  // Wall time: display only.
@@ -164,10 +230,16 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   if (!f.input.empty()) {
     record(replayer->RunBytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), 0);
   } else {
+    SigintGuard sigint;
     sched::RandomSource source(f.seed);
     uint64_t next_progress = 1 << 16;
     for (uint64_t i = 0; i < f.executions; ++i) {
+      if (g_interrupted) {
+        interrupted = true;
+        break;
+      }
       const uint64_t index = f.first_execution + i;
+      g_crash_index = index;
       const schedule::ReplayOutcome& o = replayer->RunSource(source, index);
       record(o, index);
       if (o.finding() && f.stop_on_finding) break;
@@ -183,9 +255,14 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   PrintSummary(f, sel, replayer->scenario(), totals, seconds);
+  if (interrupted) {
+    std::printf("interrupted (SIGINT) after %" PRIu64 " of %" PRIu64 " executions\n",
+                totals.executions, f.executions);
+  }
   if (first_report.empty()) {
     if (!f.output.empty()) std::printf("no finding: %s not written\n", f.output.c_str());
-    return kExitOk;
+    std::fflush(stdout);
+    return interrupted ? kExitInterrupted : kExitOk;
   }
   std::printf("\n%s", first_report.c_str());
   if (!f.output.empty()) {

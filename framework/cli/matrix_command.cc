@@ -144,7 +144,7 @@ int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
     return kExitOk;
   }
   std::printf("%d cells not as expected\n", bad_cells);
-  return kExitFinding;
+  return kExitMismatch;
 }
 
 }  // namespace rtfuzz::cli

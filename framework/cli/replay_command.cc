@@ -87,11 +87,13 @@ int ReplayCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   std::printf("  outcome: %s%s%s\n", o.outcome.c_str(), r.signature.empty() ? "" : "  ",
               r.signature.c_str());
+  bool mismatch = false;
   if (const schedule::Expectation* e = s.ExpectationFor(variant)) {
     std::string why;
     if (schedule::MatchesExpectation(*e, o, &why)) {
       std::printf("  expected %s: matches\n", e->outcome.c_str());
     } else {
+      mismatch = true;
       std::printf("  MISMATCH with %s:%d: %s\n", path.c_str(), e->line, why.c_str());
     }
   } else {
@@ -133,6 +135,7 @@ int ReplayCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   std::fflush(stdout);
   if (!written) return kExitUsage;
+  if (mismatch) return kExitMismatch;
   return o.finding() ? kExitFinding : kExitOk;
 }
 

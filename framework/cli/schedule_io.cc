@@ -10,16 +10,6 @@
 
 namespace rtfuzz::cli {
 
-bool ReadWholeFile(const std::string& path, std::string* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "'" + path + "': " + std::strerror(errno);
-    return false;
-  }
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
-}
-
 bool WriteWholeFile(const std::string& path, const std::string& contents, std::string* error) {
   const std::string tmp = path + ".tmp";
   {

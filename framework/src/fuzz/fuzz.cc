@@ -6,8 +6,11 @@
 
 #include <sha1.h>  // libmd
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "rtfuzz/check/oracles.h"
 #include "rtfuzz/report/execution_report.h"
@@ -31,6 +34,39 @@ const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint
   return RunFuzzInput(scenario, data, size, FuzzOptions{});
 }
 
+namespace {
+
+// The input running now, for the crash reproduce line (a fiber's stack
+// overflow or an abort kills the process before any verdict).
+const uint8_t* g_data = nullptr;
+size_t g_size = 0;
+const FuzzOptions* g_options = nullptr;
+const rt::Scenario* g_scenario = nullptr;
+
+std::string ReproduceLine(const rt::Scenario& scenario, const uint8_t* data, size_t size,
+                          const FuzzOptions& options) {
+  std::string reproduce = !options.reproduce.empty()
+                              ? options.reproduce
+                              : "rtfuzz explore --scenario=" + scenario.name() +
+                                    " --input=CRASH_FILE";
+  const std::string crash_path =
+      LibFuzzerCrashPath(options.artifact_prefix, options.exact_artifact_path, data, size);
+  for (size_t at; (at = reproduce.find("CRASH_FILE")) != std::string::npos;) {
+    reproduce.replace(at, 10, crash_path);
+  }
+  return reproduce;
+}
+
+// Runs in the crash handler of a dying process: allocation is acceptable.
+void WriteCrashReproduce(int fd) {
+  if (g_options == nullptr) return;
+  const std::string line =
+      "reproduce: " + ReproduceLine(*g_scenario, g_data, g_size, *g_options) + "\n";
+  (void)!::write(fd, line.data(), line.size());
+}
+
+}  // namespace
+
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
                                         size_t size, const FuzzOptions& options) {
   // Both live as long as the process; every input gets every oracle.
@@ -42,20 +78,13 @@ const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint
   }();
   static rt::ExecutionResult result;
   static uint64_t index = 0;
+  g_data = data, g_size = size, g_options = &options, g_scenario = &scenario;
+  rt::SetCrashReproduceHook(&WriteCrashReproduce);
   sched::ByteSource source(data, size);
   machine->Run(scenario, source, index++, &result);
   if (result.ok() || (options.is_finding && !options.is_finding(result))) return result;
   report::ReportOptions report_options;
-  std::string reproduce = !options.reproduce.empty()
-                              ? options.reproduce
-                              : "rtfuzz explore --scenario=" + scenario.name() +
-                                    " --input=CRASH_FILE";
-  const std::string crash_path =
-      LibFuzzerCrashPath(options.artifact_prefix, options.exact_artifact_path, data, size);
-  for (size_t at; (at = reproduce.find("CRASH_FILE")) != std::string::npos;) {
-    reproduce.replace(at, 10, crash_path);
-  }
-  report_options.reproduce = reproduce;
+  report_options.reproduce = ReproduceLine(scenario, data, size, options);
   const std::string text = report::FormatExecutionReport(scenario, *machine, result, report_options);
   std::fputs(text.c_str(), stderr);
   std::fflush(stderr);

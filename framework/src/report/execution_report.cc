@@ -6,6 +6,7 @@
 #include "rtfuzz/report/execution_report.h"
 
 #include "rtfuzz/base/format.h"
+#include "timeline_model.h"
 
 #include <unistd.h>
 
@@ -40,7 +41,8 @@ std::string FormatRecord(const rt::Machine& machine, const rt::TraceRecord& r) {
   if (r.context != 0xffff) text = "[" + machine.ContextName(r.context) + "] ";
   text += std::string(rt::OpName(r.op));
   if (r.object != 0) text += " #" + std::to_string(r.object);
-  text += " = " + std::to_string(r.value);
+  // A lock's error is a negative errno, stored as the record's 64-bit value.
+  text += " = " + (r.op == rt::Op::kLockFailed ? internal::ErrnoText(r.value) : std::to_string(r.value));
   return text;
 }
 

@@ -46,6 +46,18 @@ TEST(ExecutionReportTest, FramesTheVerdictAndShowsCpuColumns) {
   EXPECT_NE(text.find("  [nmi:pmu@0]"), std::string::npos) << text;
 }
 
+TEST(ExecutionReportTest, ALockErrorIsASignedErrnoWithItsName) {
+  rt::Machine machine;
+  rt::TraceRecord r{};
+  r.op = rt::Op::kLockFailed;
+  r.object = 2;
+  r.context = 0xffff;
+  r.value = static_cast<uint64_t>(int64_t{-110});
+  EXPECT_EQ(FormatRecord(machine, r), "lock-failed #2 = -110 (ETIMEDOUT)");
+  r.value = static_cast<uint64_t>(int64_t{-35});
+  EXPECT_EQ(FormatRecord(machine, r), "lock-failed #2 = -35 (EDEADLK)");
+}
+
 TEST(ExecutionReportTest, DecisionsAreListedAsAsked) {
   EXPECT_EQ(FormatDecisions({}), "(none)");
   EXPECT_EQ(FormatDecisions({{sched::DecisionKind::kNextCpu, 3, 2},

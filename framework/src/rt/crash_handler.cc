@@ -24,15 +24,23 @@ bool g_installed = false;
 // 64 KiB: room for snprintf and the chained handler (ASan's needs ~32 KiB).
 alignas(16) char g_alt_stack[64 * 1024];
 
-void OnCrash(int sig, siginfo_t*, void*) {
+// The front door's reproduce line (SetCrashReproduceHook).
+void (*g_reproduce_hook)(int fd) = nullptr;
+
+void OnCrash(int sig, siginfo_t* info, void*) {
   MachineImpl* m = MachineImpl::Running();
   if (m != nullptr && !m->tearing_down()) {
-    char head[160];
-    std::snprintf(head, sizeof(head),
-                  "==%d== ERROR: rtfuzz: crash (signal %d, %s) inside the machine\n",
-                  static_cast<int>(::getpid()), sig, strsignal(sig));
-    (void)!::write(2, head, std::strlen(head));
+    const bool overflow = (sig == SIGSEGV || sig == SIGBUS) && info != nullptr &&
+                          m->ReportStackOverflow(2, info->si_addr);
+    if (!overflow) {
+      char head[160];
+      std::snprintf(head, sizeof(head),
+                    "==%d== ERROR: rtfuzz: crash (signal %d, %s) inside the machine\n",
+                    static_cast<int>(::getpid()), sig, strsignal(sig));
+      (void)!::write(2, head, std::strlen(head));
+    }
     m->PrintWhere(2);
+    if (g_reproduce_hook != nullptr) g_reproduce_hook(2);
   }
   // Hand over to the previous handler. For a fault, returning re-executes the
   // faulting instruction, which then meets the restored handler; for a raised
@@ -65,3 +73,9 @@ void InstallCrashHandlers() {
 }
 
 }  // namespace rtfuzz::rt::internal
+
+namespace rtfuzz::rt {
+
+void SetCrashReproduceHook(void (*hook)(int fd)) { internal::g_reproduce_hook = hook; }
+
+}  // namespace rtfuzz::rt

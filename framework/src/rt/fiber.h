@@ -47,6 +47,14 @@ class Fiber {
   void Reset(Fiber* caller);
 
   bool suspended() const { return handle_ != nullptr; }
+  // Whether `addr` is in the guard page below this fiber's stack (the
+  // StackPool maps one PROT_NONE page there): a fault there is an overflow.
+  bool InGuardPage(const void* addr, size_t page_size) const {
+    const char* bottom = static_cast<const char*>(stack_bottom_);
+    const char* a = static_cast<const char*>(addr);
+    return bottom != nullptr && a < bottom && a >= bottom - page_size;
+  }
+  size_t stack_size() const { return stack_size_; }
 
  private:
   friend struct FiberAccess;

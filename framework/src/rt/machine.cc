@@ -577,6 +577,22 @@ Fiber* MachineImpl::OnContextExit(Context* ctx) {
   return &next->fiber;
 }
 
+bool MachineImpl::ReportStackOverflow(int fd, const void* addr) const {
+  const Context* ctx = current_;
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (ctx == nullptr || page <= 0 || !ctx->fiber.InGuardPage(addr, static_cast<size_t>(page))) {
+    return false;
+  }
+  char buf[320];
+  std::snprintf(buf, sizeof(buf),
+                "==%d== ERROR: rtfuzz: stack overflow in %s on CPU%d (its fiber stack is %zu "
+                "KiB: MachineOptions::stack_size)\n",
+                static_cast<int>(::getpid()), ctx->name.c_str(), ctx->cpu,
+                ctx->fiber.stack_size() / 1024);
+  (void)!::write(fd, buf, std::strlen(buf));
+  return true;
+}
+
 void MachineImpl::PrintWhere(int fd) const {
   char buf[512];
   const Context* ctx = current_;

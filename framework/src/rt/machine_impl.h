@@ -110,6 +110,9 @@ class MachineImpl {
   bool tearing_down() const { return tearing_down_; }
   // Writes "scenario, step, cpu, context" for crash and CHECK reports.
   void PrintWhere(int fd) const;
+  // From a fault handler: whether `addr` overflowed the current context's
+  // stack, and if so writes "stack overflow in <context> on CPU<n>" to fd.
+  bool ReportStackOverflow(int fd, const void* addr) const;
 
   const std::vector<TraceRecord>& full_trace() const { return full_trace_; }
   std::string ContextName(uint16_t id) const;

@@ -8,6 +8,8 @@
 
 #include "rtfuzz/rt/machine.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <set>
 #include <stdexcept>
@@ -683,6 +685,60 @@ TEST(FailureDeathTest, AbortInsideAFiberIsReportedWithTheScenario) {
   EXPECT_DEATH(RunAbortingScenario(),
                "crash \\(signal 6.*\n.*scenario 'aborting'.*step 1.*CPU 0, "
                "context 'task:t'");
+}
+
+// Recursion far deeper than any fiber stack (the limit is read at run time,
+// so the compiler keeps it): each frame keeps 512 bytes live across the call.
+volatile int g_deep_limit = 1 << 30;
+int Deep(int n) {
+  if (n == g_deep_limit) return 0;
+  volatile char frame[512];
+  frame[0] = static_cast<char>(n);
+  frame[511] = static_cast<char>(n);
+  return Deep(n + 1) + frame[0] + frame[511];
+}
+
+void WriteTestReproduce(int fd) {
+  const char line[] = "reproduce: the front door's line\n";
+  (void)!::write(fd, line, sizeof(line) - 1);
+}
+
+// A task or an interrupt handler that overflows its fiber stack: the guard
+// page faults, and the report names the stack overflow, the context and
+// its CPU, where the machine was, and the front door's reproduce line.
+void RunOverflowingScenario(bool in_nmi) {
+  Scenario s("overflow", 2);
+  s.AddTask({.name = "idle", .affinity = Cpu(0), .body = [] { Step(); }});
+  s.AddTask({.name = "deep", .affinity = Cpu(1), .body = [in_nmi] {
+               Step();
+               if (in_nmi) {
+                 RaiseInterrupt(0, 1);
+                 Step();
+               } else {
+                 (void)Deep(0);
+               }
+             }});
+  s.AddInterrupt({.name = "perf", .kind = ContextKind::kNmi, .cpus = Cpu(1),
+                  .handler = [] { (void)Deep(0); }});
+  SetCrashReproduceHook(&WriteTestReproduce);
+  Machine machine;
+  sched::ByteSource none(nullptr, 0);
+  machine.Run(s, none);
+}
+
+TEST(FailureDeathTest, AStackOverflowInATaskNamesTheTaskAndItsCpu) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(RunOverflowingScenario(false),
+               "ERROR: rtfuzz: stack overflow in task:deep on CPU1 \\(its fiber stack is "
+               "[0-9]+ KiB.*\n.*scenario 'overflow'.*CPU 1, context 'task:deep'"
+               "(.|\n)*reproduce: the front door's line");
+}
+
+TEST(FailureDeathTest, AStackOverflowInAnNmiHandlerNamesTheNmi) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(RunOverflowingScenario(true),
+               "ERROR: rtfuzz: stack overflow in nmi:perf@1 on CPU1 (.|\n)*"
+               "context 'nmi:perf@1'(.|\n)*reproduce: the front door's line");
 }
 
 TEST(FailureTest, SleepingInAtomicContextIsAVerdict) {

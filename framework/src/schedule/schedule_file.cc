@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "rtfuzz/base/input_file.h"
 #include "rtfuzz/base/verdict.h"
 #include "rtfuzz/target/target.h"
 
@@ -96,7 +97,9 @@ class Reader {
       if (!have_version) {
         if (key != "rtfuzz-schedule") {
           return Fail(line_no, "not a schedule file (first line must be 'rtfuzz-schedule " +
-                                   std::to_string(kScheduleVersion) + "')");
+                                   std::to_string(kScheduleVersion) +
+                                   "'); a libFuzzer input becomes one with `rtfuzz convert "
+                                   "--target=T --scenario=S --variant=V FILE --output=F.sched`");
         }
         uint64_t version = 0;
         if (!ParseUint(rest, &version)) return Fail(line_no, "bad version '" + std::string(rest) + "'");
@@ -320,12 +323,11 @@ std::string FormatSchedule(const Schedule& s) {
 }
 
 bool LoadSchedule(const std::string& path, Schedule* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": cannot read: " + std::strerror(errno);
+  std::string text;
+  if (!ReadInputFile(path, &text, error)) {
+    *error = "cannot read " + *error;
     return false;
   }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return ParseSchedule(text, path, out, error) && ValidateSchedule(*out, path, error);
 }
 

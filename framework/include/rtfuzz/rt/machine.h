@@ -111,6 +111,14 @@ struct ExecutionResult {
   bool ok() const { return verdict == Verdict::kPass; }
 };
 
+// A crash inside a running machine (a fault, an abort, a fiber's stack
+// overflow: "stack overflow in <context> on CPU<n>") prints where it
+// happened and the decisions so far; then `hook`, if set, writes the line
+// that reproduces the execution to fd (a front door knows its seed or
+// input). The hook runs in a signal handler of a dying process: it should
+// only format and write(2). Process-wide; nullptr removes it.
+void SetCrashReproduceHook(void (*hook)(int fd));
+
 class Machine {
  public:
   explicit Machine(MachineOptions options = {});
