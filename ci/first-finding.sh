@@ -5,7 +5,9 @@
 #
 # 1. Executions to first finding: for every reproducer in
 #    corpora/regressions/TARGET/*.sched, its fuzzer runs from an empty corpus
-#    with the file's scenario and variant and --only=<the file's verdict>,
+#    with the file's scenario and variant and --only=<the file's verdict>
+#    (and --signature=<its cause> when the signature names one, as a1 and a2
+#    do: each distinct signature gets its own count),
 #    for seeds 1..5; the count is libFuzzer's stat::number_of_executed_units
 #    at the crash (the crashing execution included), so it does not depend
 #    on the machine's speed. "-" is a seed that found nothing in the time.
@@ -48,16 +50,20 @@ for file in "${files[@]}"; do
   variant=$(field variant "$file")
   verdict=$(awk -v v="$variant" '$1 == "expect" && $2 == v {print $3; exit}' "$file")
   if [[ -z $verdict || $verdict == clean || $verdict == tolerated:* ]]; then continue; fi
+  # The cause a signature ends with, e.g. "(holder-entry-withdrawn)".
+  cause=$(awk -v v="$variant" '$1 == "expect" && $2 == v {if ($NF ~ /^\(.*\)$/) print $NF; exit}' "$file")
+  only=(--only="$verdict")
+  [[ -n $cause ]] && only+=(--signature="$cause")
   counts=()
   for seed in 1 2 3 4 5; do
     dir="$work/$seed"; rm -rf "$dir"; mkdir -p "$dir/corpus"
-    n=$("$fuzzer" --scenario="$scenario" --variant="$variant" --only="$verdict" -seed="$seed" \
+    n=$("$fuzzer" --scenario="$scenario" --variant="$variant" "${only[@]}" -seed="$seed" \
           -max_total_time="$find_seconds" -print_final_stats=1 -artifact_prefix="$dir/" \
           "$dir/corpus" 2>&1 | awk '/stat::number_of_executed_units/ {print $2}') || true
     if compgen -G "$dir/crash-*" >/dev/null; then counts+=("$n"); else counts+=("-"); fi
   done
   printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s |\n' "$(basename "$file" .sched)" \
-    "$scenario" "$variant" "$verdict" "${counts[*]}" "$(echo "${counts[*]}" | median)"
+    "$scenario" "$variant" "$verdict${cause:+ $cause}" "${counts[*]}" "$(echo "${counts[*]}" | median)"
 done
 
 echo

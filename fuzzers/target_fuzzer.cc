@@ -10,6 +10,8 @@
 //   --variant=<name>    default: the target's default (its fixed version)
 //   --only=<verdict>    abort on that verdict only (e.g. missed-AA), let the
 //                       others pass: measures executions to one bug's finding
+//   --signature=<text>  abort only on a verdict whose signature contains the
+//                       text (one bug of several with the same verdict)
 //   build/fuzz/fuzzers/rqspinlock_fuzzer --scenario=abba --variant=v6.19 -max_total_time=60 corpus/
 //
 // The input bytes are the scheduling decisions (rtfuzz/fuzz/fuzz.h). Every
@@ -48,6 +50,7 @@ bool g_verbose = false;
 std::string g_artifact_prefix;  // libFuzzer's -artifact_prefix=.
 std::string g_exact_artifact;   // libFuzzer's -exact_artifact_path=.
 std::optional<rtfuzz::Verdict> g_only;  // --only=: the one verdict that aborts.
+std::string g_signature;                 // --signature=: text the signature must hold.
 
 [[noreturn]] void Usage(const std::string& message) {
   std::fprintf(stderr, "%s_fuzzer: %s\n", RTFUZZ_FUZZ_TARGET, message.c_str());
@@ -76,8 +79,11 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
         Usage(std::string("unknown --only=") + (arg + 7) + " (a verdict name, e.g. missed-AA)");
       }
       g_only = verdict;
+    } else if (std::strncmp(arg, "--signature=", 12) == 0 && arg[12] != '\0') {
+      g_signature = arg + 12;
     } else {
-      Usage(std::string("unknown flag ") + arg + " (valid: --scenario=, --variant=, --only=)");
+      Usage(std::string("unknown flag ") + arg +
+            " (valid: --scenario=, --variant=, --only=, --signature=)");
     }
   }
   std::string error;
@@ -93,7 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const rtfuzz::fuzz::FuzzOptions options = [] {
     rtfuzz::fuzz::FuzzOptions o;
     o.is_finding = [](const rtfuzz::rt::ExecutionResult& result) {
-      return !g_only.has_value() || result.verdict == *g_only;
+      return (!g_only.has_value() || result.verdict == *g_only) &&
+             result.signature.find(g_signature) != std::string::npos;
     };
     std::string where = std::string(" --target=") + RTFUZZ_FUZZ_TARGET + " --scenario=" +
                         g_scenario->name();

@@ -19,7 +19,7 @@ const Command kCommands[] = {
      "  Runs a scenario under a random walk (or one libFuzzer input) and prints\n"
      "  what it explored and the report of the first finding; --output writes\n"
      "  that finding as a schedule file.",
-     "target scenario variant seed executions first_execution input max_steps max_slice stop_on_finding report_events output bug",
+     "target scenario variant seed executions first_execution input max_steps max_slice stop_on_finding signature report_events output bug",
      &ExploreCommand},
     {"replay",
      "rtfuzz replay FILE.sched [--variant=V] [--trace_json=F] [--html=F]\n"

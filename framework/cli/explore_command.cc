@@ -65,16 +65,16 @@ struct Totals {
   uint64_t verdicts[kVerdictCount] = {};
   uint64_t tolerated = 0;  // Deadlock errors in windows the scenario accepts.
   uint64_t tolerating = 0;  // Executions with at least one of them.
-  uint64_t findings = 0;    // Executions with a verdict.
+  uint64_t findings = 0;    // Executions with a verdict (that --signature wants).
   std::map<std::string, uint64_t> windows;  // Tolerated, by window name.
   std::unordered_set<uint64_t> hashes;  // Values, never iterated for output order.
 
-  void Add(const schedule::ReplayOutcome& o) {
+  void Add(const schedule::ReplayOutcome& o, bool wanted) {
     const rt::ExecutionResult& r = *o.result;
     for (std::string_view window : r.tolerated) ++windows[std::string(window)];
     tolerated += r.tolerated.size();
     tolerating += r.tolerated.empty() ? 0 : 1;
-    findings += o.finding() ? 1 : 0;
+    findings += wanted ? 1 : 0;
     ++executions;
     points += r.steps;
     if (r.steps > max_points) max_points = r.steps;
@@ -216,15 +216,22 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   schedule::Schedule first_schedule;
   const auto start = std::chrono::steady_clock::now();  // Wall time: display only.
 
+  // A finding, and the one --signature hunts for if it names one.
+  auto wanted = [&f](const schedule::ReplayOutcome& o) {
+    return o.finding() &&
+           (f.signature.empty() || o.result->signature.find(f.signature) != std::string::npos);
+  };
   auto record = [&](const schedule::ReplayOutcome& o, uint64_t index) {
-    totals.Add(o);
-    if (!o.finding() || !first_report.empty()) return;
+    totals.Add(o, wanted(o));
+    if (!wanted(o) || !first_report.empty()) return;
     report::ReportOptions report_options;
     report_options.max_records = f.report_events;
     report_options.reproduce = Reproduce(f, sel, index);
     first_report = report::FormatExecutionReport(replayer->scenario(), replayer->machine(),
                                                  *o.result, report_options);
     first_schedule = schedule::RecordSchedule(*replayer, o);
+    first_schedule.notes.push_back("found by " + Reproduce(f, sel, index) +
+                                   (f.signature.empty() ? "" : " (--signature=" + f.signature + ")"));
   };
 
   if (!f.input.empty()) {
@@ -242,7 +249,7 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
       g_crash_index = index;
       const schedule::ReplayOutcome& o = replayer->RunSource(source, index);
       record(o, index);
-      if (o.finding() && f.stop_on_finding) break;
+      if (wanted(o) && f.stop_on_finding) break;
       if (totals.executions == next_progress) {
         next_progress *= 2;
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

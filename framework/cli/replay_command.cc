@@ -13,6 +13,7 @@
 #include "command.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/report/timeline.h"
+#include "rtfuzz/schedule/minimizer.h"
 #include "rtfuzz/schedule/replayer.h"
 #include "schedule_io.h"
 #include "target_selection.h"
@@ -25,12 +26,19 @@ int RecordExpectations(const std::string& path, schedule::Schedule s) {
   std::vector<std::string_view> variants = t.variants;
   if (variants.empty()) variants.push_back(target::kNoVariant);
   s.expectations.clear();
+  // The replay note is regenerated, never carried over.
+  std::erase_if(s.notes, [](const std::string& n) {
+    return n.rfind(schedule::kReplayNotePrefix, 0) == 0;
+  });
   std::string error;
   for (std::string_view v : variants) {
     auto replayer = schedule::Replayer::Create(t, s.scenario, v, s.options, &error);
     if (replayer == nullptr) return UsageError(error);
     const schedule::ReplayOutcome& o = replayer->Run(s.decisions);
     s.expectations.push_back(schedule::ExpectationOf(v, o));
+    if (v == s.variant) {
+      s.notes.push_back(schedule::ReplayNote(v, schedule::CostOf(*o.result, s.decisions)));
+    }
     std::printf("  %-12s %s\n", std::string(v).c_str(), o.outcome.c_str());
   }
   if (!WriteWholeFile(path, schedule::FormatSchedule(s), &error)) return UsageError(error);

@@ -152,14 +152,15 @@ void OracleState::CheckDeadlocks() {
     const bool stands = RefreshCycle(static_cast<rt::ContextId>(id));
     if (!c.in_cycle || view_.now() - c.cycle_since <= budget) continue;
     const auto me = static_cast<rt::ContextId>(id);
-    view_.Report(MissedVerdict(c.cycle_locks),
-                 view_.context_name(me) + " has waited " +
-                     FormatDuration(view_.now() - c.cycle_since) + " since a true deadlock for " +
-                     LockName(c.attempt_lock) + " formed, " +
-                     (stands ? "undetected" : "which dissolved while it kept waiting") +
-                     " (budget " + FormatDuration(budget) + ")",
-                 ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site),
-                 LockName(c.attempt_lock) + "@" + c.attempt_site);
+    std::string message = view_.context_name(me) + " has waited " +
+                          FormatDuration(view_.now() - c.cycle_since) +
+                          " since a true deadlock for " + LockName(c.attempt_lock) + " formed, " +
+                          (stands ? "undetected" : "which dissolved while it kept waiting") +
+                          " (budget " + FormatDuration(budget) + ")";
+    std::string key = LockName(c.attempt_lock) + "@" + c.attempt_site;
+    AddEntryCause(c.cycle, &message, &key);
+    view_.Report(MissedVerdict(c.cycle_locks), message,
+                 ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site), key);
     return;
   }
 }
@@ -170,11 +171,13 @@ void OracleState::OnHang() {
     // Waits behind a cycle, or none: a member reports it.
     if (!c.waiting || !RefreshCycle(static_cast<rt::ContextId>(id))) continue;
     const auto me = static_cast<rt::ContextId>(id);
-    view_.Report(MissedVerdict(c.cycle_locks),
-                 view_.context_name(me) + " waits forever for " + LockName(c.attempt_lock) +
-                     ": a true deadlock, and nothing on the machine can run",
-                 ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site),
-                 LockName(c.attempt_lock) + "@" + c.attempt_site);
+    std::string message = view_.context_name(me) + " waits forever for " +
+                          LockName(c.attempt_lock) +
+                          ": a true deadlock, and nothing on the machine can run";
+    std::string key = LockName(c.attempt_lock) + "@" + c.attempt_site;
+    AddEntryCause(c.cycle, &message, &key);
+    view_.Report(MissedVerdict(c.cycle_locks), message,
+                 ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(c.attempt_site), key);
     return;
   }
 }
@@ -225,11 +228,13 @@ void OracleState::OnDeadlockResult(rt::ContextId me, int error, const char* site
   }
   if (error == -kEtimedout) {
     if (c.in_cycle) {
-      view_.Report(MissedVerdict(c.cycle_locks),
-                   view_.context_name(me) + ": " + lock_name + " returned -ETIMEDOUT after " +
-                       FormatDuration(waited) + " in a true " +
-                       (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock",
-                   ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(site), key);
+      std::string message = view_.context_name(me) + ": " + lock_name +
+                            " returned -ETIMEDOUT after " + FormatDuration(waited) +
+                            " in a true " + (c.cycle_locks <= 1 ? "AA" : "ABBA") + " deadlock";
+      std::string cause_key = key;
+      AddEntryCause(c.cycle, &message, &cause_key);
+      view_.Report(MissedVerdict(c.cycle_locks), message,
+                   ScenarioTable(c.cycle) + HeldLocks(c.cycle) + Where(site), cause_key);
       return;
     }
     // Blocked behind a deadlock of others: that deadlock is the finding.

@@ -90,7 +90,11 @@ void OracleState::OnAcquired(LockId id, const char* site) {
                  LockName(id) + "@" + site);
     return;  // Only reached on the runner, which never acquires.
   }
-  l.holders.push_back(Holder{me, mode, site, view_.now()});
+  Holder h{me, mode, site, view_.now()};
+  for (const Entry& e : c.entries) {
+    if (e.lock == id && !e.released) h.entry = HolderEntry::kPublished;
+  }
+  l.holders.push_back(h);
   c.held.push_back(id);
   c.attempting = c.waiting = c.in_cycle = c.inverted = false;
   c.predecessor = rt::kNoContext;
@@ -142,13 +146,20 @@ void OracleState::OnRelease(LockId id, const char* /*site*/) {
 void OracleState::OnEntryPublished(LockId id) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
-  lock(id);  // Known to the table, so ids stay in range.
+  LockInfo& l = lock(id);
+  l.keeps_entries = true;
+  for (Holder& h : l.holders) {
+    if (h.context == me) h.entry = HolderEntry::kPublished;
+  }
   contexts_[me].entries.push_back(Entry{id, false});
 }
 
 void OracleState::OnEntryCleared(LockId id) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
+  for (Holder& h : lock(id).holders) {
+    if (h.context == me) h.entry = HolderEntry::kWithdrawn;  // Cleared while held.
+  }
   std::vector<Entry>& entries = contexts_[me].entries;
   for (size_t i = entries.size(); i-- > 0;) {
     if (entries[i].lock == id) {

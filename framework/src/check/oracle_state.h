@@ -19,16 +19,22 @@
 
 namespace rtfuzz::check::internal {
 
+// Whether a holder's own entry (LockEntryPublished) names the lock it holds:
+// a resilient lock's detector can see the hold only while it does.
+enum class HolderEntry : uint8_t { kNotPublished, kPublished, kWithdrawn };
+
 struct Holder {
   rt::ContextId context;
   LockMode mode;
   const char* site;
   uint64_t since;
+  HolderEntry entry = HolderEntry::kNotPublished;
 };
 
 struct LockInfo {
   const char* name = nullptr;  // Null until the lock is first seen.
   std::vector<Holder> holders;
+  bool keeps_entries = false;  // A LockEntryPublished named it.
 };
 
 // One lock event of a context, for the report's scenario table.
@@ -114,6 +120,13 @@ class OracleState {
   // leaves its cycle (through published entries) in *cycle.
   uint32_t ExplainFalseDeadlock(rt::ContextId reporter, std::vector<rt::ContextId>* cycle);
   static std::string_view WindowName(uint32_t window);
+  // Why a resilient lock's detector could not see a deadlock on `cycle`: a
+  // holder on it whose entry for the lock it holds is not published yet or
+  // already withdrawn. Appends "; <why>" to *message and " (<tag>)" to *site,
+  // or leaves both when every holder's entry is there (or the lock keeps
+  // none).
+  void AddEntryCause(const std::vector<rt::ContextId>& cycle, std::string* message,
+                     std::string* site) const;
   // inversion_oracle.cc, stall_oracle.cc, noise_oracle.cc
   void CheckInversion();
   void CheckStall();

@@ -20,6 +20,8 @@
 //
 // Everything else with no true cycle is false-deadlock-report.
 
+#include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -118,6 +120,25 @@ uint32_t OracleState::ExplainFalseDeadlock(rt::ContextId reporter,
     }
   }
   return 0;
+}
+
+void OracleState::AddEntryCause(const std::vector<rt::ContextId>& cycle, std::string* message,
+                                std::string* site) const {
+  for (rt::ContextId c : cycle) {
+    const ContextState& s = contexts_[c];
+    if (!s.waiting || !locks_[s.attempt_lock].keeps_entries) continue;
+    for (const Holder& h : locks_[s.attempt_lock].holders) {
+      if (h.entry == HolderEntry::kPublished) continue;
+      if (std::find(cycle.begin(), cycle.end(), h.context) == cycle.end()) continue;
+      const bool withdrawn = h.entry == HolderEntry::kWithdrawn;
+      *message += "; its detector cannot see it: " + view_.context_name(h.context) + " holds " +
+                  LockName(s.attempt_lock) + " with its entry " +
+                  (withdrawn ? "already withdrawn (cleared before the release)"
+                             : "not yet published (published after the acquisition)");
+      *site += withdrawn ? " (holder-entry-withdrawn)" : " (holder-entry-unpublished)";
+      return;
+    }
+  }
 }
 
 std::string_view OracleState::WindowName(uint32_t window) {

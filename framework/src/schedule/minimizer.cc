@@ -19,19 +19,6 @@ std::vector<Decision> TrimQuietTail(std::vector<Decision> d) {
   return d;
 }
 
-ScheduleCost CostOf(const rt::ExecutionResult& r, const std::vector<Decision>& trimmed) {
-  ScheduleCost c;
-  c.interrupts = r.stats.interrupts;
-  c.preemptions = r.stats.preemptions;
-  c.cpu_switches = r.stats.cpu_switches;
-  c.decisions = trimmed.size();
-  for (const Decision& d : trimmed) {
-    c.nonzero += d.value != 0;
-    c.value_sum += d.value;
-  }
-  c.steps = r.steps;
-  return c;
-}
 
 class Search {
  public:
@@ -128,6 +115,25 @@ class Search {
 };
 
 }  // namespace
+
+ScheduleCost CostOf(const rt::ExecutionResult& r, const std::vector<Decision>& decisions) {
+  ScheduleCost c;
+  c.interrupts = r.stats.interrupts;
+  c.preemptions = r.stats.preemptions;
+  c.cpu_switches = r.stats.cpu_switches;
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    if (decisions[i].value == 0) continue;
+    c.decisions = i + 1;  // Up to the last non-zero one.
+    ++c.nonzero;
+    c.value_sum += decisions[i].value;
+  }
+  c.steps = r.steps;
+  return c;
+}
+
+std::string ReplayNote(std::string_view variant, const ScheduleCost& cost) {
+  return std::string(kReplayNotePrefix) + std::string(variant) + ": " + cost.ToString();
+}
 
 bool ScheduleCost::operator<(const ScheduleCost& o) const {
   return std::tie(interrupts, preemptions, cpu_switches, decisions, nonzero, value_sum) <

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "rtfuzz/schedule/minimizer.h"
 #include "rtfuzz/schedule/replayer.h"
 #include "rtfuzz/schedule/schedule_file.h"
 #include "rtfuzz/target/target.h"
@@ -104,12 +105,49 @@ TEST_P(RegressionCorpus, ReplaysToItsExpectedOutcome) {
   if (c.variant != s.variant) return;
   EXPECT_FALSE(got.divergence.has_value())
       << c.path << ": diverges from its own recording at decision " << *got.divergence;
+  // Its figures note is what the replay shows (`replay --record_expectations`
+  // regenerates it); a copied or stale one fails here.
+  const std::string note = ReplayNote(c.variant, CostOf(*got.result, s.decisions));
+  bool noted = false;
+  for (const std::string& n : s.notes) {
+    if (n.rfind(kReplayNotePrefix, 0) != 0) continue;
+    EXPECT_EQ(n, note) << c.path;
+    noted = true;
+  }
+  EXPECT_TRUE(noted) << c.path << ": no 'note " << note
+                     << "' (rtfuzz replay --record_expectations=true FILE writes it)";
   const uint64_t hash = got.result->trace_hash;
   const std::string signature = got.result->signature;
   for (int i = 0; i < 100; ++i) {
     const ReplayOutcome& again = replayer->Run(s.decisions);
     ASSERT_EQ(again.result->trace_hash, hash) << "replay " << i << " differs";
     ASSERT_EQ(again.result->signature, signature) << "replay " << i << " differs";
+  }
+}
+
+// Two reproducers with the same decisions are one schedule shown twice,
+// unless the later file says so in a note ("same decisions as <file>": one
+// schedule that shows two bugs in two variants).
+TEST(RegressionCorpusTest, NoTwoFilesHoldTheSameDecisionsUnsaid) {
+  std::vector<std::pair<std::string, Schedule>> files;
+  for (const Case& c : AllCases()) {
+    if (!files.empty() && files.back().first == c.path) continue;
+    Schedule s;
+    std::string error;
+    if (!LoadSchedule(c.path, &s, &error)) continue;  // Reported by its own test.
+    files.emplace_back(c.path, std::move(s));
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    for (size_t j = i + 1; j < files.size(); ++j) {
+      const Schedule& a = files[i].second;
+      const Schedule& b = files[j].second;
+      if (a.target != b.target || a.scenario != b.scenario || a.decisions != b.decisions) continue;
+      const std::string said = "same decisions as " + fs::path(files[i].first).filename().string();
+      const bool noted = std::any_of(b.notes.begin(), b.notes.end(), [&](const std::string& n) {
+        return n.find(said) != std::string::npos;
+      });
+      EXPECT_TRUE(noted) << files[j].first << " holds the decisions of " << files[i].first;
+    }
   }
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rtfuzz/schedule/replayer.h"
@@ -37,6 +38,16 @@ struct ScheduleCost {
   bool operator<(const ScheduleCost& o) const;
   std::string ToString() const;
 };
+
+// The cost of a schedule (its decisions up to the last non-zero one) as
+// replayed into `r`.
+ScheduleCost CostOf(const rt::ExecutionResult& r, const std::vector<sched::Decision>& decisions);
+
+// The note `replay --record_expectations` writes, regenerated from the
+// replay under the file's own variant, and the corpus test checks:
+// "replays under <variant>: <cost>".
+std::string ReplayNote(std::string_view variant, const ScheduleCost& cost);
+inline constexpr std::string_view kReplayNotePrefix = "replays under ";
 
 struct MinimizeOptions {
   uint64_t max_runs = 20'000;  // Executions at most; the best so far is kept.
