@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rtfuzz builds and tests with, skipping those
 # already installed. Idempotent; both README commands call it first.
-#   RTFUZZ_WITH_BROWSER=1 also installs chromium (for the timeline tests).
+#   RTFUZZ_WITH_BROWSER=1 also installs chromium and python3 (the timeline
+#   browser checks).
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,8 @@ packages=(
   libmd-dev
 )
 if [[ "${RTFUZZ_WITH_BROWSER:-0}" == 1 ]]; then
-  packages+=(chromium chromium-driver)
+  # python3 reads the screenshots' pixels (ci/png_stats.py).
+  packages+=(chromium chromium-driver python3)
 fi
 
 missing=()
