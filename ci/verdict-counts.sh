@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ci/verdict-counts.sh TARGET VARIANT [EXECUTIONS] — the long-run figures the
-# docs quote: every scenario of TARGET under VARIANT for EXECUTIONS random-walk
+# ci/verdict-counts.sh TARGET VARIANT [EXECUTIONS [SCENARIO ...]] — the
+# long-run figures the docs quote: every scenario of TARGET (or the ones
+# named) under VARIANT for EXECUTIONS random-walk
 # executions (default 1000000, seed 1, never stopping at a finding), one row
 # each with the verdict counts, the tolerated windows and the findings. The
 # first line names the commit (and whether the tree was dirty) and the
@@ -10,11 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ $# -lt 2 || $# -gt 3 ]]; then
-  echo "usage: ci/verdict-counts.sh TARGET VARIANT [EXECUTIONS]" >&2
+if [[ $# -lt 2 ]]; then
+  echo "usage: ci/verdict-counts.sh TARGET VARIANT [EXECUTIONS [SCENARIO ...]]" >&2
   exit 2
 fi
 target=$1 variant=$2 executions=${3:-1000000}
+shift $(($# < 3 ? $# : 3))
+only=("$@")
 rtfuzz=${RTFUZZ_BIN:-build/dev/framework/cli/rtfuzz}
 if [[ ! -x $rtfuzz ]]; then
   echo "ci/verdict-counts.sh: $rtfuzz is not built (cmake --preset dev && cmake --build --preset dev)" >&2
@@ -26,9 +29,18 @@ if [[ -z $scenarios ]]; then
   echo "ci/verdict-counts.sh: unknown target '$target' (rtfuzz list)" >&2
   exit 2
 fi
+if [[ ${#only[@]} -gt 0 ]]; then
+  for s in "${only[@]}"; do
+    if [[ " $scenarios " != *" $s "* ]]; then
+      echo "ci/verdict-counts.sh: unknown scenario '$s' of $target (valid: $scenarios)" >&2
+      exit 2
+    fi
+  done
+  scenarios="${only[*]}"
+fi
 dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | head -1)
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)${dirty:+ (dirty tree)}:" \
-     "ci/verdict-counts.sh $target $variant $executions (binary $rtfuzz)"
+     "ci/verdict-counts.sh $target $variant $executions${only[*]:+ ${only[*]}} (binary $rtfuzz)"
 printf '| %-22s | %-10s | %-9s | %-40s | %-44s | %-8s |\n' scenario executions "points/ex" \
   verdicts tolerated findings
 printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------------ ----------- \
