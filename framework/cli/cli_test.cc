@@ -15,11 +15,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "command.h"
 #include "gtest/gtest.h"
+#include "rtfuzz/target/target.h"
 
 namespace rtfuzz::cli {
 namespace {
@@ -259,6 +261,24 @@ TEST(CliTest, MatrixChecksEveryCellAndMarksAWrongOne) {
   EXPECT_EQ(w.status, kExitMismatch);
   EXPECT_NE(w.out.find(".!"), std::string::npos) << w.out;
   EXPECT_NE(w.err.find("under fixed: expected missed-AA, got clean"), std::string::npos) << w.err;
+}
+
+// A gate's "stall-free" means "made progress": every bundled scenario, under
+// every variant, marks progress and arms the no-progress check.
+TEST(CliTest, EveryBundledScenarioArmsTheNoProgressCheck) {
+  for (const target::Target& t : target::Targets()) {
+    std::vector<std::string_view> variants = t.variants;
+    if (variants.empty()) variants.push_back(target::kNoVariant);
+    for (std::string_view scenario : t.scenarios) {
+      for (std::string_view variant : variants) {
+        std::string error;
+        const std::optional<rt::Scenario> s = target::MakeScenario(t, scenario, variant, &error);
+        ASSERT_TRUE(s.has_value()) << error;
+        EXPECT_GT(s->budgets().progress_ns, 0u) << t.name << "/" << scenario << " " << variant;
+        EXPECT_FALSE(s->marks().empty()) << t.name << "/" << scenario << " " << variant;
+      }
+    }
+  }
 }
 
 // A directory, a FIFO (reading it would block) and a regular file whose

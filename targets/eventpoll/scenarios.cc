@@ -65,12 +65,22 @@ void AddEndChecks(rt::Scenario& s) {
 // to user space.
 constexpr rt::MarkId kDeliveredMark = 0;
 
-// Arms the no-progress check: no events delivered for `budget_ns` is a
-// stall (each scenario derives its budget).
-void ArmProgress(rt::Scenario& s, uint64_t budget_ns) {
+// The oracle budgets of every scenario; `progress_ns`, no events delivered
+// for that long, is each scenario's own (derived where it is called).
+void ArmProgress(rt::Scenario& s, uint64_t progress_ns) {
   const rt::MarkId delivered = s.AddMark("epoll_wait returned events");
   RTFUZZ_CHECK(delivered == kDeliveredMark, "the scenario's first mark");
-  s.budgets().progress_ns = budget_ns;
+  rt::OracleBudgets& b = s.budgets();
+  b.progress_ns = progress_ns;
+  // kapi's locks never time out, so a cycle never dissolves by itself; a
+  // wait on one is reported once it outlasts every wait a scenario allows
+  // (the inversion hog's 5 ms sleep and 3 ms busy loop, the longest).
+  b.deadlock_ns = 10 * NSEC_PER_MSEC;
+  // ep->lock's sections are a callback or a scan of a few events, under
+  // 1,000 points (10 µs); the intermediate task that can keep a holder off
+  // its CPU is the inversion hog, busy for 3 ms. A bound between the two
+  // reports the inversion and never a section: 1 ms.
+  b.inversion_ns = NSEC_PER_MSEC;
 }
 
 // epoll_wait() as user space sees it: events returned are progress.
