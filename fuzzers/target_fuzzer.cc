@@ -27,9 +27,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rtfuzz/base/verdict.h"
 #include "rtfuzz/fuzz/fuzz.h"
@@ -49,6 +51,33 @@ std::string g_variant;
 bool g_verbose = false;
 std::string g_artifact_prefix;  // libFuzzer's -artifact_prefix=.
 std::string g_exact_artifact;   // libFuzzer's -exact_artifact_path=.
+std::vector<std::string> g_inputs;  // Paths given (not flags).
+
+// The files this process runs instead of fuzzing, or none: libFuzzer runs
+// its arguments when every one is a file (and writes no crash file: the
+// input is it); the replay-only main (RTFUZZ_REPLAY_ONLY) runs every file
+// of every argument.
+std::vector<std::string> InputFiles() {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const std::string& arg : g_inputs) {
+    if (fs::is_regular_file(arg, ec)) {
+      files.push_back(arg);
+      continue;
+    }
+#ifdef RTFUZZ_REPLAY_ONLY
+    if (fs::is_directory(arg, ec)) {
+      for (const auto& entry : fs::directory_iterator(arg, ec)) {
+        if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+      }
+      continue;
+    }
+#endif
+    return {};  // A corpus directory: libFuzzer fuzzes and writes crash files.
+  }
+  return files;
+}
 std::optional<rtfuzz::Verdict> g_only;  // --only=: the one verdict that aborts.
 std::string g_signature;                 // --signature=: text the signature must hold.
 
@@ -68,6 +97,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     const char* arg = (*argv)[i];
     if (std::strncmp(arg, "-artifact_prefix=", 17) == 0) g_artifact_prefix = arg + 17;
     if (std::strncmp(arg, "-exact_artifact_path=", 21) == 0) g_exact_artifact = arg + 21;
+    if (arg[0] != '-') g_inputs.emplace_back(arg);
     if (std::strncmp(arg, "--", 2) != 0) continue;  // libFuzzer's -flags and paths.
     if (std::strncmp(arg, "--scenario=", 11) == 0) {
       scenario = arg + 11;
@@ -108,6 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     o.reproduce = "rtfuzz convert" + where + " CRASH_FILE --output=CRASH_FILE.sched";
     o.artifact_prefix = g_artifact_prefix;
     o.exact_artifact_path = g_exact_artifact;
+    o.input_files = InputFiles();
     return o;
   }();
   const auto& result = rtfuzz::fuzz::RunFuzzInput(*g_scenario, data, size, options);

@@ -10,23 +10,31 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
+#include "rtfuzz/base/input_file.h"
 #include "rtfuzz/check/oracles.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/sched/byte_source.h"
 
 namespace rtfuzz::fuzz {
 
-std::string LibFuzzerCrashPath(const std::string& prefix, const std::string& exact_path,
-                               const uint8_t* data, size_t size) {
-  if (!exact_path.empty()) return exact_path;
+std::string CrashFilePath(const FuzzOptions& options, const uint8_t* data, size_t size) {
+  for (const std::string& path : options.input_files) {
+    std::string bytes, error;
+    if (ReadInputFile(path, &bytes, &error) && bytes.size() == size &&
+        (size == 0 || std::memcmp(bytes.data(), data, size) == 0)) {
+      return path;
+    }
+  }
+  if (!options.exact_artifact_path.empty()) return options.exact_artifact_path;
   SHA1_CTX ctx;
   SHA1Init(&ctx);
   SHA1Update(&ctx, data, size);
   char hex[SHA1_DIGEST_STRING_LENGTH];
   SHA1End(&ctx, hex);
-  return prefix + "crash-" + hex;
+  return options.artifact_prefix + "crash-" + hex;
 }
 
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
@@ -49,8 +57,7 @@ std::string ReproduceLine(const rt::Scenario& scenario, const uint8_t* data, siz
                               ? options.reproduce
                               : "rtfuzz explore --scenario=" + scenario.name() +
                                     " --input=CRASH_FILE";
-  const std::string crash_path =
-      LibFuzzerCrashPath(options.artifact_prefix, options.exact_artifact_path, data, size);
+  const std::string crash_path = CrashFilePath(options, data, size);
   for (size_t at; (at = reproduce.find("CRASH_FILE")) != std::string::npos;) {
     reproduce.replace(at, 10, crash_path);
   }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/rt/scenario.h"
@@ -43,12 +44,17 @@ struct FuzzOptions {
   // libFuzzer's -artifact_prefix= and -exact_artifact_path=, as given.
   std::string artifact_prefix;
   std::string exact_artifact_path;
+  // When the harness runs given inputs instead of fuzzing (libFuzzer given
+  // files, or the replay-only main), no crash file is written: the inputs,
+  // one of which is the crash file.
+  std::vector<std::string> input_files;
 };
 
-// The file libFuzzer saves a crashing input to: exact_path if set, else
-// prefix + "crash-" + the SHA-1 of the input in hex.
-std::string LibFuzzerCrashPath(const std::string& prefix, const std::string& exact_path,
-                               const uint8_t* data, size_t size);
+// The file that holds a crashing input: the one of options.input_files
+// whose bytes are the input's, else the file libFuzzer saves it to:
+// exact_artifact_path if set, else artifact_prefix + "crash-" + the SHA-1
+// of the input in hex.
+std::string CrashFilePath(const FuzzOptions& options, const uint8_t* data, size_t size);
 
 // RunFuzzInput with FuzzOptions.
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario,
