@@ -13,6 +13,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tas_lock_for_test.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/rt/context.h"
 #include "rtfuzz/rt/machine.h"
@@ -31,24 +32,9 @@ using rt::Scenario;
 
 constexpr const char* kSite = "oracles_test.cc";
 
-// A test-and-set spinlock; `timeout_ns` 0 spins forever.
-struct TasLock {
-  LockId id;
-  const char* name;
-  int locked = 0;
-};
+using test_locks::TasLock;
 
-// On success the acquisition is announced in the same step as the cmpxchg.
-bool TryTas(TasLock& l) {
-  const bool won = l.locked == 0;
-  if (won) {
-    l.locked = 1;
-    LockAcquired(l.id, kSite);
-  }
-  rt::Point(Op::kRmw, l.id, static_cast<uint64_t>(l.locked),
-            rt::kPointAtomic | (won ? uint32_t{rt::kPointWrite} : 0u));
-  return won;
-}
+bool TryTas(TasLock& l) { return test_locks::TryTas(l, kSite); }
 
 // Returns 0, or -ETIMEDOUT after timeout_ns (0 = never), or -EDEADLK when
 // `aa_check_after_ns` has passed and the lock is held by the interrupted

@@ -19,6 +19,7 @@
 #include "rtfuzz/rt/context.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/byte_source.h"
+#include "tas_lock_for_test.h"
 
 namespace rtfuzz::check {
 namespace {
@@ -32,11 +33,8 @@ using rt::Scenario;
 constexpr const char* kSite = "tolerated_windows_test.cc";
 constexpr rt::HandlerId kNmi = 0;  // Each scenario's only interrupt handler.
 
-struct ResLock {
-  LockId id;
-  const char* name;
-  int locked = 0;
-};
+// A test-and-set lock whose attempts publish entries in Tables.
+using ResLock = test_locks::TasLock;
 
 // What the detector reads: per CPU, the locks its contexts hold or take.
 struct Tables {
@@ -73,16 +71,7 @@ class World {
     tables.cpu[rt::CurrentCpu()].pop_back();
     rt::Point(Op::kWrite, 100, 0, rt::kPointWrite);
   }
-  bool TryTas(ResLock& l) {
-    const bool won = l.locked == 0;
-    if (won) {
-      l.locked = 1;
-      LockAcquired(l.id, kSite);
-    }
-    rt::Point(Op::kRmw, l.id, static_cast<uint64_t>(l.locked),
-              rt::kPointAtomic | (won ? uint32_t{rt::kPointWrite} : 0u));
-    return won;
-  }
+  bool TryTas(ResLock& l) { return test_locks::TryTas(l, kSite); }
   // An entry below this attempt's own (the top one) that names `l`.
   bool Detects(ResLock& l) {
     const int me = rt::CurrentCpu();
