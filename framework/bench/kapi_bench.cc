@@ -1,6 +1,7 @@
 // framework/bench/kapi_bench.cc
 //
-// What kapi operations cost inside the machine: an atomic_inc() (one point)
+// What kapi operations cost inside the machine: an atomic_inc() (one point),
+// a READ_ONCE()/WRITE_ONCE() pair (two points)
 // and an uncontended spin_lock()/spin_unlock() pair, without PREEMPT_RT (a
 // raw spinlock: preempt_disable, test-and-set, store-release,
 // preempt_enable) and with it (the rt_mutex core: cmpxchg, migrate_disable,
@@ -74,6 +75,21 @@ void BM_AtomicInc(benchmark::State& state) {
   RunOps(state, scenario);
 }
 BENCHMARK(BM_AtomicInc)->Unit(benchmark::kMillisecond);
+
+// READ_ONCE() and WRITE_ONCE() of a plain word: the points a hand-written
+// lock is made of (each carries its word for the spin detector).
+int bench_word;
+
+void BM_ReadWriteOnce(benchmark::State& state) {
+  rtfuzz::rt::Scenario scenario("read-write-once", 1);
+  scenario.AddTask({.name = "t", .body = [] {
+                      for (int64_t i = 0; i < kOps; i += 2) {
+                        WRITE_ONCE(bench_word, READ_ONCE(bench_word) + 1);
+                      }
+                    }});
+  RunOps(state, scenario);
+}
+BENCHMARK(BM_ReadWriteOnce)->Unit(benchmark::kMillisecond);
 
 // range(0): 0 without PREEMPT_RT, 1 with it.
 void BM_SpinLockUnlockUncontended(benchmark::State& state) {

@@ -100,7 +100,9 @@ static u32 lock_word_rmw(rqspinlock_t *lock, bool takes, Fn fn)
 	::rtfuzz::rt::Point(::rtfuzz::rt::Op::kRmw, id, nw,
 			    ::rtfuzz::rt::kPointAtomic | ::rtfuzz::rt::kPointRead |
 			    ::rtfuzz::rt::kPointLockOp |
-			    (store && nw != old ? ::rtfuzz::rt::kPointWrite : 0u));
+			    (store && nw != old ? ::rtfuzz::rt::kPointWrite : 0u) |
+			    ::rtfuzz::rt::PointWordSize(sizeof(lock->val.counter)),
+			    &lock->val.counter, (u32)lock->val.counter);
 	return old;
 }
 

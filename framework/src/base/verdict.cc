@@ -14,7 +14,7 @@ constexpr std::string_view kNames[kVerdictCount] = {
     "context-imbalance", "hang", "step-budget", "time-budget",
     "missed-AA", "missed-ABBA", "late-deadlock-detection", "false-deadlock-report",
     "starvation-timeout", "priority-inversion", "stall", "mutual-exclusion",
-    "leaked-lock", "invariant", "isolation-noise",
+    "leaked-lock", "invariant", "isolation-noise", "spin-deadlock", "lost-handoff",
 };
 
 }  // namespace

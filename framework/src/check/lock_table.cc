@@ -35,7 +35,12 @@ void OracleState::OnAcquire(LockId id, const char* name, LockMode mode, bool try
   c.attempt_mode = mode;
   c.attempt_trylock = trylock;
   c.attempt_site = site;
+  c.claims.push_back(Claim{id, false, site});
   Record(me, trylock ? LockEvent::kTrylock : LockEvent::kLock, id);
+  // The claim is lockdep's view of the acquisition (a waiter from here until
+  // it holds the lock); the wait-for graph that times deadlocks waits for
+  // lock_contended(): a resilient lock cannot detect an attempt before it
+  // starts (spin_deadlock_oracle.cc uses the claims once nobody can move).
 }
 
 void OracleState::OnContended(LockId id, const char* site) {
@@ -48,6 +53,7 @@ void OracleState::OnContended(LockId id, const char* site) {
     c.attempt_mode = LockMode::kExclusive;
     c.attempt_trylock = false;
     c.attempt_site = site;
+    c.claims.push_back(Claim{id, false, site});
     Record(me, LockEvent::kLock, id);
   }
   c.waiting = true;
@@ -96,6 +102,11 @@ void OracleState::OnAcquired(LockId id, const char* site) {
   }
   l.holders.push_back(h);
   c.held.push_back(id);
+  bool claimed = false;
+  for (size_t i = c.claims.size(); i-- > 0 && !claimed;) {
+    if (c.claims[i].lock == id && !c.claims[i].acquired) claimed = c.claims[i].acquired = true;
+  }
+  if (!claimed) c.claims.push_back(Claim{id, true, site});  // lock_acquired() alone.
   c.attempting = c.waiting = c.in_cycle = c.inverted = false;
   c.predecessor = rt::kNoContext;
   if (l.name == nullptr) l.name = "lock";
@@ -107,11 +118,17 @@ void OracleState::OnFailed(LockId id, int error, const char* site) {
   Record(me, LockEvent::kFailed, id);
   if (error != -kEbusy) OnDeadlockResult(me, error, site);
   ContextState& c = contexts_[me];
+  for (size_t i = c.claims.size(); i-- > 0;) {
+    if (c.claims[i].lock == id && !c.claims[i].acquired) {
+      c.claims.erase(c.claims.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
   c.attempting = c.waiting = c.in_cycle = c.inverted = false;
   c.predecessor = rt::kNoContext;
 }
 
-void OracleState::OnRelease(LockId id, const char* /*site*/) {
+void OracleState::OnRelease(LockId id, const char* site) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
   LockInfo& l = lock(id);
@@ -132,6 +149,28 @@ void OracleState::OnRelease(LockId id, const char* /*site*/) {
     }
     l.holders.erase(l.holders.begin() + static_cast<std::ptrdiff_t>(at));
   }
+  // lockdep's held lock: the releasing context's newest claim, else (handed
+  // over, owner-less) anyone's.
+  ContextState& mine = contexts_[me];
+  bool dropped = false;
+  for (int pass = 0; pass < 2 && !dropped; ++pass) {
+    for (int cid = 0; cid < num_contexts() && !dropped; ++cid) {
+      if ((pass == 0) != (cid == me)) continue;
+      std::vector<Claim>& claims = contexts_[cid].claims;
+      for (size_t i = claims.size(); i-- > 0 && !dropped;) {
+        if (claims[i].lock != id) continue;
+        claims.erase(claims.begin() + static_cast<std::ptrdiff_t>(i));
+        dropped = true;
+      }
+    }
+  }
+  // A kernel-hooked lock (no lock_acquired()) ends its attempt here.
+  if (mine.attempting && mine.attempt_lock == id) {
+    mine.attempting = mine.waiting = mine.in_cycle = mine.inverted = false;
+    mine.predecessor = rt::kNoContext;
+  }
+  l.last_releaser = me;
+  l.last_release_site = site;
   // An entry the releasing context published for the lock is stale now.
   std::vector<Entry>& entries = contexts_[me].entries;
   for (size_t i = entries.size(); i-- > 0;) {

@@ -35,6 +35,18 @@ struct LockInfo {
   const char* name = nullptr;  // Null until the lock is first seen.
   std::vector<Holder> holders;
   bool keeps_entries = false;  // A LockEntryPublished named it.
+  // The last release, for lost-handoff reports.
+  rt::ContextId last_releaser = rt::kNoContext;
+  const char* last_release_site = nullptr;
+};
+
+// A lock as lockdep sees a context hold it: from lock_acquire() (before the
+// atomic, for a non-try acquisition) until lock_release() or a failed end.
+// `acquired`: lock_acquired() (lockstat) or a trylock's success said so.
+struct Claim {
+  LockId lock;
+  bool acquired;
+  const char* site;
 };
 
 // One lock event of a context, for the report's scenario table.
@@ -54,6 +66,7 @@ struct Entry {
 
 struct ContextState {
   std::vector<LockId> held;  // In acquisition order.
+  std::vector<Claim> claims;  // lockdep's held_locks of the context, oldest first.
   std::vector<Entry> entries;  // Published, oldest first.
   // The attempt in progress (between LockAcquire and its end).
   bool attempting = false;
@@ -113,6 +126,12 @@ class OracleState {
   bool RefreshCycle(rt::ContextId id);
   void CheckDeadlocks();  // Ticks: missed detection past the budget.
   void OnHang();
+  // spin_deadlock_oracle.cc: every CPU that can run spins and nothing can
+  // change (rt::Observer::OnSpinDeadlock): a true cycle, or one in lockdep's
+  // view of the spinners' claims, is missed-AA/ABBA; spinners that all wait
+  // for locks nobody holds are lost-handoff.
+  void OnSpinDeadlock();
+  void ReportSpinCycle(rt::ContextId waiter, bool stands);
   void OnDeadlockResult(rt::ContextId context, int error, const char* site);
 
   // tolerated_windows.cc: the rt::window bits of the window that explains
@@ -142,6 +161,7 @@ class OracleState {
                             const char* footer = "*** DEADLOCK ***",
                             size_t per_context = 4) const;
   std::string HeldLocks(const std::vector<rt::ContextId>& contexts) const;
+  std::string Claims(const std::vector<rt::ContextId>& contexts) const;  // lockdep's view.
   std::string CpuStates() const;
   std::string Where(const char* site) const;
 

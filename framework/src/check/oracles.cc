@@ -29,10 +29,13 @@ void OracleState::Start(const rt::MachineView& view) {
   for (LockInfo& l : locks_) {
     l.name = nullptr;
     l.holders.clear();
+    l.last_releaser = rt::kNoContext;
+    l.last_release_site = nullptr;
   }
   contexts_.resize(static_cast<size_t>(view.num_contexts()));
   for (ContextState& c : contexts_) {
     c.held.clear();
+    c.claims.clear();
     c.entries.clear();
     c.cycle.clear();
     c.history.clear();
@@ -66,6 +69,8 @@ void Oracles::OnInterruptExit(const rt::MachineView&, rt::ContextId id) {
 }
 
 void Oracles::OnHang(const rt::MachineView&) { state_->OnHang(); }
+
+void Oracles::OnSpinDeadlock(const rt::MachineView&) { state_->OnSpinDeadlock(); }
 
 void Oracles::OnExecutionEnd(const rt::MachineView&) {
   state_->CheckNoise();

@@ -139,14 +139,19 @@ void AnnotateRelease(const LockSite& l) {
   check::LockRelease(l.id, l.site);
 }
 
-void LockPoint(uint32_t id, uint64_t value, bool wrote) {
+void LockPoint(uint32_t id, uint64_t value, bool wrote, const volatile uint32_t* word) {
   rt::Point(rt::Op::kRmw, id, value,
             rt::kPointAtomic | rt::kPointRead | rt::kPointLockOp |
-                (wrote ? rt::kPointWrite : 0u));
+                (wrote ? rt::kPointWrite : 0u) |
+                (word != nullptr ? rt::PointWordSize(sizeof(*word)) : 0u),
+            word, word != nullptr ? *word : 0);
 }
 
-void UnlockStorePoint(uint32_t id, uint64_t value) {
-  rt::Point(rt::Op::kWrite, id, value, rt::kPointWrite | rt::kPointLockOp);
+void UnlockStorePoint(uint32_t id, uint64_t value, const volatile uint32_t* word) {
+  rt::Point(rt::Op::kWrite, id, value,
+            rt::kPointWrite | rt::kPointLockOp |
+                (word != nullptr ? rt::PointWordSize(sizeof(*word)) : 0u),
+            word, word != nullptr ? *word : 0);
 }
 
 void MightSleep(const char* what, const char* site) {

@@ -37,13 +37,17 @@ void RunCsd(void* arg) {
   Csd* csd = static_cast<Csd*>(arg);
   csd->func(csd->info);
   csd->locked = false;  // csd_unlock(): a release store the sender spins on.
-  rtfuzz::rt::Point(rtfuzz::rt::Op::kWrite, 0, 0, rtfuzz::rt::kPointWrite);
+  rtfuzz::rt::Point(rtfuzz::rt::Op::kWrite, 0, 0,
+                    rtfuzz::rt::kPointWrite | rtfuzz::rt::PointWordSize(sizeof(csd->locked)),
+                    &csd->locked, 0);
 }
 
 void CsdLockWait(Csd& csd) {
   for (;;) {
     const bool locked = csd.locked;
-    rtfuzz::rt::Point(rtfuzz::rt::Op::kRead, 0, locked, rtfuzz::rt::kPointRead);
+    rtfuzz::rt::Point(rtfuzz::rt::Op::kRead, 0, locked,
+                      rtfuzz::rt::kPointRead | rtfuzz::rt::PointWordSize(sizeof(locked)),
+                      &csd.locked, locked);
     if (!locked) return;
     rtfuzz::rt::Spin();
   }

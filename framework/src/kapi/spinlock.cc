@@ -37,11 +37,11 @@ unsigned long SpinningLock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, cons
     if (s->owner == kNoOwner) {
       s->owner = me;
       AnnotateAcquired(l);
-      LockPoint(l.id, me, /*wrote=*/true);
+      LockPoint(l.id, me, /*wrote=*/true, &s->owner);
       return flags;
     }
     AnnotateContended(l);
-    LockPoint(l.id, s->owner, /*wrote=*/false);
+    LockPoint(l.id, s->owner, /*wrote=*/false, &s->owner);
     rt::Spin(l.id);
   }
 }
@@ -57,11 +57,11 @@ int SpinningTrylock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, unsigned lo
   if (s->owner == kNoOwner) {
     s->owner = CurrentOwner();
     AnnotateAcquired(l);
-    LockPoint(l.id, s->owner, /*wrote=*/true);
+    LockPoint(l.id, s->owner, /*wrote=*/true, &s->owner);
     return 1;
   }
   AnnotateFailed(l, -check::kEbusy);
-  LockPoint(l.id, s->owner, /*wrote=*/false);
+  LockPoint(l.id, s->owner, /*wrote=*/false, &s->owner);
   rt::PreemptEnable();
   ExitIrqMode(mode, flags);
   return 0;
@@ -80,7 +80,7 @@ void SpinningUnlock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, unsigned lo
             l);
   }
   s->owner = kNoOwner;
-  UnlockStorePoint(l.id, kNoOwner);
+  UnlockStorePoint(l.id, kNoOwner, &s->owner);
   SpinUnlockTail(mode, flags);
 }
 

@@ -31,6 +31,7 @@ uint64_t MachineImpl::Choose(uint64_t bound) {
 
 uint64_t MachineImpl::Now() {
   const uint64_t t = now_ + options_.step_ns;  // The time once this point is made.
+  current_->fp_flags |= kFpClockRead;  // A spinner with a deadline (spin_detector.cc).
   Point(Op::kTimeRead, 0, t, 0);
   return t;
 }
@@ -181,8 +182,9 @@ bool Dying() { return M().tearing_down(); }
 
 }  // namespace
 
-void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
-  if (!Dying()) M().Point(op, object, value, flags);
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatile void* word,
+           uint64_t bits) {
+  if (!Dying()) M().Point(op, object, value, flags, word, bits);
 }
 void Annotate(Op op, uint32_t object, uint64_t value) {
   if (!Dying()) M().Annotate(op, object, value);

@@ -3,12 +3,14 @@
 // Which CPU steps next. CPUs run in parallel; the machine interleaves them one
 // point at a time. The current CPU keeps stepping for a slice of points whose
 // length is a decision (0 = until it blocks, exits or gets stuck); at the end
-// of a slice a decision picks another runnable CPU. A context that spins twice
-// with no news in between is stuck: the next CPU that can make progress steps
-// instead (round robin, no decision), and when every runnable CPU is stuck,
+// of a slice a decision picks another runnable CPU. A spinning context that
+// is stuck (spin_detector.cc) lets the next CPU that can make progress step
+// instead (round robin, no decision); when every runnable CPU is stuck,
 // virtual time warps forward (to the next timer, or by 1/8 of the time the run
 // of warps has lasted, at least 1 us), so a 250 ms timeout costs about a
-// hundred warps, not 25 M points.
+// hundred warps, not 25 M points; and when nothing still to come can change
+// what the spinners read, the execution ends at once: spin-deadlock
+// (spin_deadlock.cc).
 
 #include <string>
 
@@ -30,13 +32,6 @@ constexpr uint64_t kWarpDivisor = 8;
 bool MachineImpl::Runnable(const VirtualCpu& cpu) const {
   return cpu.curr != nullptr || cpu.irq_depth > 0 ||
          (cpu.pending != 0 && live_tasks_ > 0 && Deliverable(cpu) != nullptr);
-}
-
-bool MachineImpl::Stuck(const VirtualCpu& cpu) const {
-  const Context* top = cpu.Top();
-  return top != nullptr && top->stuck && top->spin_epoch == news_epoch_ &&
-         (cpu.pending == 0 || Deliverable(cpu) == nullptr) &&
-         !(cpu.need_resched && Preemptible(cpu));
 }
 
 void MachineImpl::DrawSlice() {
@@ -80,6 +75,7 @@ void MachineImpl::SlowPath() {
     if (next == nullptr) next = PickCpu(&cpu, Leave::kForced);
   }
   RTFUZZ_CHECK(next != nullptr, "a running context found nothing to run");
+  next->stuck = false;  // It runs: stuck again only at a spin that repeats.
   SwitchTo(next);
 }
 
@@ -127,7 +123,13 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
     bool any_runnable = false;
     for (const VirtualCpu& cpu : cpus_) any_runnable |= Runnable(cpu);
     if (any_runnable) {
-      Warp();  // Every runnable CPU is stuck spinning.
+      // Every runnable CPU is stuck spinning: a spin deadlock, unless time
+      // can change what they read.
+      if (!SomethingCanChange()) {
+        ReportSpinDeadlock(/*time_budget=*/false);
+        return nullptr;
+      }
+      Warp();
     } else if (live_tasks_ == 0) {
       return nullptr;  // Every task exited and no interrupt is running.
     } else if (!timers_.empty()) {
@@ -148,7 +150,12 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       return nullptr;
     }
     if (now_ >= options_.max_time_ns) {
-      ReportTimeBudget();
+      // After a warp every runnable CPU was stuck: name the spinners.
+      if (any_runnable) {
+        ReportSpinDeadlock(/*time_budget=*/true);
+      } else {
+        ReportTimeBudget();
+      }
       return nullptr;
     }
     FireDueTimers();

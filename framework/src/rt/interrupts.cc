@@ -123,6 +123,9 @@ void MachineImpl::Deliver(VirtualCpu& cpu, HandlerInstance& h) {
   ctx.entry_irqs_disabled = ctx.irqs_disabled;
   ctx.spin_epoch = kUnbounded;
   ctx.stuck = false;
+  ctx.precise = false;
+  ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;  // A new invocation.
+  ctx.fp_flags = ctx.spin_flags = 0;
   ctx.started = false;
   h.active = true;
   ++h.fires;

@@ -240,6 +240,9 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     ctx.entry_irqs_disabled = false;
     ctx.spin_epoch = kUnbounded;
     ctx.stuck = false;
+    ctx.precise = false;
+    ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;
+    ctx.fp_flags = ctx.spin_flags = 0;
   };
   for (auto& t : tasks_) {
     reset_context(t->ctx);
@@ -336,6 +339,7 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
     }
   }
   if (Context* first = PickCpu(nullptr, Leave::kForced)) {
+    first->stuck = false;
     current_ = first;
     EnsureFiber(first);
     Fiber::SwitchTo(&runner_, &first->fiber);
@@ -416,18 +420,23 @@ uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
 
 
 
-void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
+                        const volatile void* word, uint64_t bits) {
   Account(op, object, value, flags);
   Context* ctx = current_;
-  if (flags & kPointSpin) {
-    if (ctx->spin_epoch == news_epoch_) {
-      ctx->stuck = true;
-      yield_cpu_ = true;
+  // The spin detector's log (spin_detector.cc): what this context read, and
+  // who wrote each word last. A few stores per point, no branch on the ring.
+  ctx->fp_flags |= flags;
+  if (flags & kPointRead) {
+    if (word != nullptr) {
+      ctx->fp[ctx->fp_count++ & (kFootprintRing - 1)] =
+          WordAccess{word, bits, object, (flags & kPointWordSizeMask) >> 8};
     } else {
-      ctx->spin_epoch = news_epoch_;
-      ctx->stuck = false;
+      ctx->fp_flags |= kFpAnonymousRead;
     }
   }
+  if ((flags & kPointWrite) && word != nullptr) NoteWriter(word);
+  if (flags & kPointSpin) OnSpin(*ctx);
   if (SlowPathDue()) SlowPath();
 }
 
@@ -573,6 +582,7 @@ Fiber* MachineImpl::OnContextExit(Context* ctx) {
   }
   ++stats_.cpu_switches;
   current_ = next;
+  next->stuck = false;
   EnsureFiber(next);
   return &next->fiber;
 }

@@ -66,7 +66,8 @@ class MachineImpl {
   static MachineImpl* Running() { return running_; }
 
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
-  void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+  void Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
+             const volatile void* word = nullptr, uint64_t bits = 0);
   void Annotate(Op op, uint32_t object, uint64_t value) {
     Emit(op, object, value, current_, current_->cpu);
   }
@@ -234,8 +235,34 @@ class MachineImpl {
   void SlowPath();
   Context* PickCpu(VirtualCpu* from, Leave why);
   bool Runnable(const VirtualCpu& cpu) const;
-  bool Stuck(const VirtualCpu& cpu) const;
   void Warp();
+
+  // spin_detector.cc: which spinning context is stuck.
+  void OnSpin(Context& ctx);  // At its cpu_relax().
+  bool Stuck(const VirtualCpu& cpu) const;
+  // Whether every word of ctx's stuck iteration still holds what it read.
+  bool WordsHold(const Context& ctx) const;
+  // With every runnable CPU stuck: whether anything still to come (a timer,
+  // an interrupt its PMU will raise, the clock a spinner reads) could change
+  // what the spinners read.
+  bool SomethingCanChange() const;
+  void NoteWriter(const volatile void* word) {
+    WriterSlot& w = writers_[(reinterpret_cast<uintptr_t>(word) >> 2) & (kWriterSlots - 1)];
+    w.addr = word;
+    w.serial = serial_;
+    w.step = step_;
+    w.context = current_->id;
+  }
+
+  // spin_deadlock.cc: the verdict when nothing can change (Report()).
+  void ReportSpinDeadlock(bool time_budget);
+ public:
+  // What each runnable CPU's spinner reads, who wrote it, and why those
+  // writers cannot run; *first_word (if given) gets the word the first
+  // spinner waits on.
+  std::string SpinReport(std::string* first_word = nullptr) const;
+ private:
+  std::string WhyCannotRun(const Context& c) const;
   void ReportTimeBudget();  // Via Report(): from a fiber it does not return.
   void DrawSlice();
   void NoteNewRunnable(int cpu);
@@ -289,6 +316,17 @@ class MachineImpl {
   std::vector<uint64_t> mark_counts_;
   std::vector<std::string_view> tolerated_;  // MachineView::Tolerate, this execution.
   ExecutionStats stats_;
+  // The last writer of recently written words, for spin-deadlock reports:
+  // direct-mapped by the address bits inside a page (the same in every run
+  // whatever the load address), valid for the execution of `serial`.
+  struct WriterSlot {
+    const volatile void* addr = nullptr;
+    uint64_t serial = 0;
+    uint64_t step = 0;
+    uint16_t context = 0;
+  };
+  static constexpr size_t kWriterSlots = 1024;
+  std::vector<WriterSlot> writers_ = std::vector<WriterSlot>(kWriterSlots);
 };
 
 
@@ -333,6 +371,7 @@ inline void MachineImpl::CountPmu(VirtualCpu& cpu, uint32_t flags) {
                 kPointLockOp << 1 == 1u << static_cast<int>(PmuEvent::kLockOps) &&
                 kPointSpin << 1 == 1u << static_cast<int>(PmuEvent::kSpins));
   ++cpu.pmu[static_cast<int>(PmuEvent::kSteps)];
+  flags &= kPointPmuMask;  // Not the word size above them.
   for (uint32_t bits = flags; bits != 0; bits &= bits - 1) {
     ++cpu.pmu[__builtin_ctz(bits) + 1];
   }

@@ -62,6 +62,14 @@ CpuNoise MachineView::cpu_noise(int cpu) const {
 
 uint64_t MachineView::cpu_irq_streak(int cpu) const { return m_->cpus_[cpu].irq_streak; }
 
+ContextId MachineView::cpu_spinner(int cpu) const {
+  const internal::VirtualCpu& c = m_->cpus_[cpu];
+  const internal::Context* top = c.Top();
+  return top != nullptr && m_->Runnable(c) ? top->id : kNoContext;
+}
+
+std::string MachineView::spin_report() const { return m_->SpinReport(); }
+
 TaskState MachineView::task_state(TaskId task) const {
   const internal::Task& t = *m_->tasks_[task];
   switch (t.state) {

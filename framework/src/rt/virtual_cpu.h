@@ -28,6 +28,25 @@ inline constexpr uint64_t kUnbounded = UINT64_MAX;
 struct Task;
 struct HandlerInstance;
 
+// One memory access of a context, as the spin detector logs it
+// (spin_detector.cc): the word, its size, its raw contents after the access
+// and the object id of the point (0 if none).
+struct WordAccess {
+  const volatile void* addr;
+  uint64_t bits;
+  uint32_t object;
+  uint32_t size;
+};
+
+// The spin detector compares a spin iteration with the end of the one before,
+// so a context keeps its last accesses in a ring of two intervals' worth; an
+// iteration with more reads than half of it is judged by the coarse rule.
+inline constexpr uint32_t kFootprintRing = 32;
+inline constexpr uint32_t kMaxIterationWords = kFootprintRing / 2;
+// Bits of Context::fp_flags above the point flags (rt/context.h).
+inline constexpr uint32_t kFpAnonymousRead = 1u << 30;  // A read with no word.
+inline constexpr uint32_t kFpClockRead = 1u << 29;      // rt::Now().
+
 // One execution context: a task, or one invocation slot of an interrupt
 // handler on one CPU.
 struct Context {
@@ -44,10 +63,23 @@ struct Context {
   // What an interrupt context must restore before it returns.
   uint32_t entry_preempt_count = 0;
   bool entry_irqs_disabled = false;
-  // Spin detector: the machine's news epoch at this context's last spin, and
-  // whether that spin saw no news since the one before (it is stuck).
+  // Spin detector (spin_detector.cc). stuck: its last spin repeated the
+  // iteration before it. precise: judged by its words (else by the coarse
+  // rule: no write anywhere). spin_epoch: the machine's news epoch then.
   uint64_t spin_epoch = kUnbounded;
   bool stuck = false;
+  bool precise = false;
+  // Its accesses: fp_count ever logged (the ring keeps the last
+  // kFootprintRing), fp_mark at its last spin, fp_prev_mark at the one
+  // before; so the iteration it is stuck in is [fp_prev_mark, fp_mark).
+  // fp_flags: the OR of its point flags since the last spin (plus
+  // kFpAnonymousRead, kFpClockRead); spin_flags: those of the last iteration.
+  uint32_t fp_count = 0;
+  uint32_t fp_mark = 0;
+  uint32_t fp_prev_mark = 0;
+  uint32_t fp_flags = 0;
+  uint32_t spin_flags = 0;
+  WordAccess fp[kFootprintRing];
 };
 
 enum class RunState : uint8_t {

@@ -38,9 +38,14 @@ enum class Verdict : uint8_t {
   kLeakedLock,           // "leaked-lock": a lock still held at exit.
   kInvariant,            // "invariant": a scenario or target invariant broke.
   kIsolationNoise,       // "isolation-noise": an isolated CPU was disturbed.
+  // The machine's own: every CPU that can run spins and nothing (a timer, an
+  // interrupt, a deadline, another context) can change what it reads.
+  kSpinDeadlock,         // "spin-deadlock": named by the words spun on.
+  kLostHandoff,          // "lost-handoff": the same, and every spinner waits
+                         //   for an annotated lock that no context holds.
 };
 
-inline constexpr int kVerdictCount = 20;
+inline constexpr int kVerdictCount = 22;
 
 // Stable lower-case name, e.g. "sleep-in-atomic".
 std::string_view VerdictName(Verdict verdict);

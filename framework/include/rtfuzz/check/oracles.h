@@ -62,6 +62,7 @@ class Oracles final : public rt::Observer {
   void OnTick(const rt::MachineView& view) override;
   void OnInterruptExit(const rt::MachineView& view, rt::ContextId id) override;
   void OnHang(const rt::MachineView& view) override;
+  void OnSpinDeadlock(const rt::MachineView& view) override;
   void OnExecutionEnd(const rt::MachineView& view) override;
 
   // The name of every lock the last execution's lock events named, by lock

@@ -36,19 +36,37 @@ enum PointFlags : uint32_t {
   kPointLockOp = 1u << 3,  // Counts "lock-ops".
   kPointSpin = 1u << 4,    // Counts "spins"; a spin-wait iteration (Spin()).
 };
+inline constexpr uint32_t kPointPmuMask = (1u << 5) - 1;  // The bits above count nothing.
+
+// The size in bytes (1..8) of the word a point reads or writes, in bits 8..11
+// of its flags: Point(..., flags | PointWordSize(sizeof(x)), &x, bits).
+constexpr uint32_t PointWordSize(uint32_t bytes) { return bytes << 8; }
+inline constexpr uint32_t kPointWordSizeMask = 0xfu << 8;
 
 // A scheduling point recording `op` on `object` with `value`. A point.
-void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+//
+// `word` is the memory word the operation read or wrote (null: none, or not
+// known), `bits` its raw contents after the operation (up to 8 bytes, pointer
+// values included) and flags' PointWordSize its size. Neither is traced: they
+// are what the spin detector judges a spinner by, the words it reads
+// (docs/architecture.md#time-warp), and what a spin-deadlock report names. A
+// read point without a word makes its spin iteration judged by the coarse
+// rule (no write anywhere), so kapi passes the word wherever it has one.
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
+           const volatile void* word = nullptr, uint64_t bits = 0);
 
 // Records `op` in the trace for the current context without making a
 // scheduling point: annotations (lockdep-style lock events) that must not
 // add interleavings or count as PMU steps.
 void Annotate(Op op, uint32_t object, uint64_t value);
 
-// One iteration of a spin-wait loop (cpu_relax()). A point. When a context
-// spins twice with no shared write anywhere in between, it is stuck: the
-// machine runs another CPU, and when every runnable CPU is stuck it warps
-// virtual time forward (docs/architecture.md#time-warp).
+// One iteration of a spin-wait loop (cpu_relax()). A point. A context whose
+// iteration read the same words with the same values as the one before, and
+// whose words still hold them, is stuck (its own stores do not count): the
+// machine runs another CPU, re-judges it when one of its words changes, and
+// when every runnable CPU is stuck it warps virtual time forward, or, when no
+// timer, interrupt or clock read can change anything, ends the execution
+// with spin-deadlock (docs/architecture.md#time-warp).
 inline void Spin(uint32_t object = 0) {
   Point(Op::kSpin, object, 0, kPointSpin);
 }

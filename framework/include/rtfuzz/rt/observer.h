@@ -12,6 +12,7 @@
 #define RTFUZZ_RT_OBSERVER_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "rtfuzz/base/verdict.h"
@@ -80,6 +81,12 @@ class MachineView {
   // point (interrupt recursion).
   uint64_t cpu_irq_streak(int cpu) const;
 
+  // In OnSpinDeadlock: the context stuck spinning on the CPU, or kNoContext
+  // (the CPU cannot run). The machine's account of the spinners — the words
+  // each reads, their last writers, why those cannot run — as report lines.
+  ContextId cpu_spinner(int cpu) const;
+  std::string spin_report() const;
+
   TaskState task_state(TaskId task) const;
   int task_prio(TaskId task) const;
   // When the task last made a point or was switched in (hung-task check);
@@ -132,6 +139,10 @@ class Observer {
   // Nothing can run and no timer is pending. A verdict reported here
   // replaces "hang".
   virtual void OnHang(const MachineView& view) { (void)view; }
+  // Every CPU that can run is stuck spinning (cpu_spinner() names each) and
+  // nothing can change what they read, or the time budget ended such a run
+  // of spins. A verdict reported here replaces "spin-deadlock".
+  virtual void OnSpinDeadlock(const MachineView& view) { (void)view; }
   // Every task exited; end checks follow if no verdict is reported here.
   virtual void OnExecutionEnd(const MachineView& view) { (void)view; }
 };

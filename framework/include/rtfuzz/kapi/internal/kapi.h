@@ -99,6 +99,45 @@ inline uint64_t TraceValue(const T &v)
 }
 
 /*
+ * The word a point reads or writes, for the machine's spin detector
+ * (rt::Point): its address, flags' PointWordSize, and its raw contents. Only
+ * words of up to 8 bytes whose bytes are all value (scalars, or types with no
+ * padding); any other is passed as no word, and a spin loop reading it is
+ * judged by the coarse rule.
+ */
+template <typename T>
+inline constexpr bool kWordTracked =
+	sizeof(T) <= sizeof(uint64_t) &&
+	(std::is_scalar_v<T> || std::has_unique_object_representations_v<T>);
+
+template <typename T>
+inline const volatile void *WordAddr(const volatile T *p)
+{
+	if constexpr (kWordTracked<std::remove_cv_t<T>>)
+		return p;
+	else
+		return nullptr;
+}
+
+template <typename T>
+inline constexpr uint32_t WordFlags()
+{
+	if constexpr (kWordTracked<std::remove_cv_t<T>>)
+		return rt::PointWordSize(sizeof(T));
+	else
+		return 0;
+}
+
+template <typename T>
+inline uint64_t RawBits(const T &v)
+{
+	uint64_t out = 0;
+	if constexpr (kWordTracked<std::remove_cv_t<T>>)
+		std::memcpy(&out, &v, sizeof(T));
+	return out;
+}
+
+/*
  * What READ_ONCE(), WRITE_ONCE() and the generic xchg()/cmpxchg() accept:
  * the kernel's compiletime_assert_rwonce_type() (a scalar, or anything of
  * 1, 2, 4 or 8 bytes), and trivially copyable because the machine copies it.

@@ -18,10 +18,13 @@
 
 namespace rtfuzz::kapi::internal {
 
-inline void RmwPoint(uint32_t object, uint64_t value, bool wrote)
+template <typename T>
+inline void RmwPoint(uint32_t object, uint64_t value, bool wrote, const T *word)
 {
 	rt::Point(rt::Op::kRmw, object, value,
-		  rt::kPointAtomic | rt::kPointRead | (wrote ? rt::kPointWrite : 0u));
+		  rt::kPointAtomic | rt::kPointRead | (wrote ? rt::kPointWrite : 0u) |
+			  WordFlags<T>(),
+		  WordAddr(word), RawBits(*word));
 }
 
 template <typename T>
@@ -59,7 +62,7 @@ inline std::remove_cv_t<T> Xchg(T *p, std::type_identity_t<std::remove_cv_t<T>> 
 	U *q = const_cast<U *>(p);
 	const U old = *q;
 	*q = val;
-	RmwPoint(object, TraceValue(val), !SameBits(old, val));
+	RmwPoint(object, TraceValue(val), !SameBits(old, val), q);
 	return old;
 }
 
@@ -77,7 +80,7 @@ inline std::remove_cv_t<T> Cmpxchg(T *p, std::type_identity_t<std::remove_cv_t<T
 	const bool hit = SameBits(seen, old);
 	if (hit)
 		*q = val;
-	RmwPoint(object, TraceValue(*q), hit && !SameBits(seen, val));
+	RmwPoint(object, TraceValue(*q), hit && !SameBits(seen, val), q);
 	return seen;
 }
 

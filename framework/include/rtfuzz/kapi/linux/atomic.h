@@ -54,7 +54,8 @@ inline Counter<A> AtomicRead(const A *v)
 {
 	const uint32_t id = AtomicId(v);
 	const Counter<A> c = v->counter;
-	rt::Point(rt::Op::kRead, id, TraceValue(c), rt::kPointRead);
+	rt::Point(rt::Op::kRead, id, TraceValue(c), rt::kPointRead | WordFlags<Counter<A>>(),
+		  WordAddr(&v->counter), RawBits(c));
 	return c;
 }
 
@@ -63,7 +64,8 @@ inline void AtomicSet(A *v, Counter<A> i)
 {
 	const uint32_t id = AtomicId(v);
 	v->counter = i;
-	rt::Point(rt::Op::kWrite, id, TraceValue(i), rt::kPointWrite);
+	rt::Point(rt::Op::kWrite, id, TraceValue(i), rt::kPointWrite | WordFlags<Counter<A>>(),
+		  WordAddr(&v->counter), RawBits(i));
 }
 
 /*
@@ -78,7 +80,7 @@ inline Counter<A> AtomicFetchIf(A *v, Op op)
 	Counter<A> nw = old;
 	if (op(old, &nw))
 		v->counter = nw;
-	RmwPoint(id, TraceValue(v->counter), v->counter != old);
+	RmwPoint(id, TraceValue(v->counter), v->counter != old, &v->counter);
 	return old;
 }
 

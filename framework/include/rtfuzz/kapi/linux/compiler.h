@@ -32,7 +32,8 @@ inline std::remove_cv_t<T> ReadOnce(T *p)
 		v = *p;
 	else
 		std::memcpy(&v, const_cast<const U *>(p), sizeof(U));
-	rt::Point(rt::Op::kRead, 0, TraceValue(v), rt::kPointRead);
+	rt::Point(rt::Op::kRead, 0, TraceValue(v), rt::kPointRead | WordFlags<U>(),
+		  WordAddr(p), RawBits(v));
 	return v;
 }
 
@@ -51,7 +52,8 @@ inline void WriteOnce(T *p, std::type_identity_t<std::remove_cv_t<T>> val)
 		*p = val;
 	else
 		std::memcpy(const_cast<U *>(p), &val, sizeof(U));
-	rt::Point(rt::Op::kWrite, 0, TraceValue(val), rt::kPointWrite);
+	rt::Point(rt::Op::kWrite, 0, TraceValue(val), rt::kPointWrite | WordFlags<U>(),
+		  WordAddr(p), RawBits(val));
 }
 
 }  // namespace rtfuzz::kapi::internal

@@ -118,7 +118,8 @@ inline T PcpFetchIf(T *p, Op op)
 	if (op(old, &nw))
 		*p = nw;
 	rt::Point(rt::Op::kRmw, 0, TraceValue(*p),
-		  rt::kPointRead | (*p != old ? rt::kPointWrite : 0u));
+		  rt::kPointRead | (*p != old ? rt::kPointWrite : 0u) | WordFlags<T>(),
+		  WordAddr(p), RawBits(*p));
 	return old;
 }
 

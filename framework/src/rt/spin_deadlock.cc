@@ -1,0 +1,134 @@
+// framework/src/rt/spin_deadlock.cc
+//
+// The verdict spin-deadlock: every CPU that can run is stuck spinning
+// (spin_detector.cc) and nothing still to come can change what the spinners
+// read, so the execution ends at once instead of warping to the time budget.
+// Oracles see it first (Observer::OnSpinDeadlock) and name it by lock when
+// lock annotations allow (missed-AA, missed-ABBA, lost-handoff); otherwise
+// the machine names it by the words: for each spinner the words its stuck
+// iteration read, what they hold, who wrote each last, and why that writer
+// cannot run.
+
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "machine_impl.h"
+#include "rtfuzz/base/format.h"
+#include "word_names.h"
+
+namespace rtfuzz::rt::internal {
+namespace {
+
+// Contents as a report shows them: small numbers in decimal, anything that
+// looks like a pointer only as null/non-null (addresses differ between runs).
+std::string ShowBits(const WordAccess& w) {
+  char text[32];
+  if (w.bits < 0x10000) {
+    std::snprintf(text, sizeof(text), "%" PRIu64, w.bits);
+  } else if (w.size == 8 && w.bits > 0xffffffffu) {
+    return "a non-null pointer";
+  } else {
+    std::snprintf(text, sizeof(text), "%#" PRIx64, w.bits);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string MachineImpl::WhyCannotRun(const Context& c) const {
+  const VirtualCpu& cpu = cpus_[c.cpu];
+  const std::string on_cpu = " on CPU" + std::to_string(c.cpu);
+  for (int level = 0; level + 1 < cpu.irq_depth + 1; ++level) {
+    const Context* below = level == 0 ? (cpu.curr != nullptr ? &cpu.curr->ctx : nullptr)
+                                      : cpu.irq_stack[level - 1];
+    if (below == &c) {
+      const Context* above = cpu.irq_stack[level];
+      return c.name + " is interrupted" + on_cpu + " beneath " + above->name +
+             (Runnable(cpu) && cpu.Top() == above ? ", which spins" : "");
+    }
+  }
+  if (cpu.Top() == &c) return c.name + " spins itself" + on_cpu;
+  if (const Task* t = c.task) {
+    switch (t->state) {
+      case RunState::kExited:
+        return c.name + " has exited";
+      case RunState::kBlocked:
+        return c.name + " sleeps (blocked)";
+      case RunState::kNotStarted:
+        return c.name + " has not started";
+      case RunState::kRunning:
+        if (t->throttled) return c.name + " is throttled (its group waits for a refill)";
+        return c.name + " is runnable" + on_cpu + " but " +
+               (cpu.Top() != nullptr ? cpu.Top()->name : std::string("nothing")) +
+               " keeps the CPU";
+    }
+  }
+  return c.name + " has returned";
+}
+
+std::string MachineImpl::SpinReport(std::string* first_word) const {
+  std::string out;
+  std::vector<uint16_t> writers;
+  bool first_spinner = true;
+  for (const VirtualCpu& cpu : cpus_) {
+    const Context* top = cpu.Top();
+    if (top == nullptr || !Runnable(cpu)) continue;
+    const bool name_first = first_spinner && first_word != nullptr;
+    first_spinner = false;
+    out += "  " + top->name + " on CPU" + std::to_string(cpu.index) + " spins";
+    if (!top->precise) {
+      out += " (its loop reads memory kapi cannot name: judged by no write anywhere)\n";
+      continue;
+    }
+    out += top->fp_mark == top->fp_prev_mark ? " reading no memory\n" : " reading:\n";
+    // Each word once, at its last access in the stuck iteration.
+    for (uint32_t i = top->fp_prev_mark; i != top->fp_mark; ++i) {
+      const WordAccess& w = top->fp[i & (kFootprintRing - 1)];
+      bool later = false;
+      for (uint32_t j = i + 1; j != top->fp_mark && !later; ++j) {
+        later = top->fp[j & (kFootprintRing - 1)].addr == w.addr;
+      }
+      if (later) continue;
+      const std::string name = NameWord(w.addr, w.size, w.object);
+      if (name_first) *first_word = name;  // Its last word: the one it waits on.
+      out += "    " + name + " == " + ShowBits(w);
+      const WriterSlot& slot =
+          writers_[(reinterpret_cast<uintptr_t>(w.addr) >> 2) & (kWriterSlots - 1)];
+      if (slot.serial == serial_ && slot.addr == w.addr) {
+        out += ", last written by " + contexts_[slot.context]->name + " at step " +
+               std::to_string(slot.step) + "\n";
+        bool seen = false;
+        for (uint16_t id : writers) seen |= id == slot.context;
+        if (!seen) writers.push_back(slot.context);
+      } else {
+        out += ", not written in this execution by any context (or too long ago to say)\n";
+      }
+    }
+  }
+  if (!writers.empty()) out += "  why no writer of those words can change them:\n";
+  for (uint16_t id : writers) out += "    " + WhyCannotRun(*contexts_[id]) + "\n";
+  return out;
+}
+
+void MachineImpl::ReportSpinDeadlock(bool time_budget) {
+  Notify([](Observer& o, const MachineView& v) { o.OnSpinDeadlock(v); });
+  if (finished_) return;  // An oracle named it (on the runner).
+  std::string first_word;
+  const std::string details = SpinReport(&first_word);
+  std::string spinners;
+  for (const VirtualCpu& cpu : cpus_) {
+    if (cpu.Top() != nullptr && Runnable(cpu)) spinners += " " + cpu.Top()->name;
+  }
+  const std::string message =
+      time_budget
+          ? "every CPU that can run spun without news until the time budget (" +
+                FormatDuration(options_.max_time_ns) + "), though the clock was read:" + spinners
+          : "every CPU that can run spins and no timer, interrupt, deadline or other context "
+            "can change what it reads:" + spinners;
+  Report(Verdict::kSpinDeadlock, message, details,
+         first_word.empty() ? std::string("no word") : first_word);
+}
+
+}  // namespace rtfuzz::rt::internal

@@ -1,0 +1,136 @@
+// framework/src/rt/spin_detector.cc
+//
+// When a spinning context is stuck: judged by what it reads, as on hardware,
+// where a spinner waits only for the words it polls.
+//
+// Each read point logs its word (address, size, raw contents after the
+// access) in the context's ring (MachineImpl::Point). An iteration is what a
+// context read between two cpu_relax() calls. At a cpu_relax() the context is
+// stuck when its iteration read exactly what the end of the one before read
+// (the same words, in order, with the same contents) and every one of those
+// words still holds what it read. Its own stores do not count: a trylock that
+// writes and undoes on every failure (an MCS node reset, a writer bit set and
+// cleared) is stuck like one that only reads. Stuck, it stays so until one
+// of its words changes (Stuck() re-reads them when anything was written), a
+// warp gives it one look at the clock, or an interrupt or preemption comes.
+//
+// Why no interleaving is lost (docs/architecture.md#time-warp): a stuck
+// iteration observes and leaves the shared state as it found it, so running
+// it again is a stutter; an iteration that would see a change can only start
+// after the change, and the machine lets the spinner run from that moment on.
+// Reads logged without a word (kapi points that do not know one) fall back
+// to the coarse rule of the first machine: stuck when nothing at all was
+// written since the previous spin; so do iterations that read no word, and
+// iterations longer than kMaxIterationWords reads.
+
+#include <cstdint>
+
+#include "machine_impl.h"
+#include "rtfuzz/rt/preempt_count.h"
+
+namespace rtfuzz::rt::internal {
+namespace {
+
+bool SameAccess(const WordAccess& a, const WordAccess& b) {
+  return a.addr == b.addr && a.bits == b.bits && a.size == b.size;
+}
+
+// The word's contents now, zero-extended as Point's bits. Not instrumented:
+// the word may have been freed since the spinner read it (a bug ASan reports
+// when the target reads it again, not here), and the machine only compares.
+__attribute__((no_sanitize("address"))) uint64_t BitsNow(const WordAccess& w) {
+  const volatile unsigned char* p = static_cast<const volatile unsigned char*>(w.addr);
+  uint64_t bits = 0;
+  for (uint32_t i = 0; i < w.size; ++i) bits |= uint64_t{p[i]} << (8 * i);
+  return bits;
+}
+
+// Whether each word of ring positions [begin, end) holds the contents of its
+// last access there.
+bool HoldIn(const Context& ctx, uint32_t begin, uint32_t end) {
+  for (uint32_t i = begin; i != end; ++i) {
+    const WordAccess& w = ctx.fp[i & (kFootprintRing - 1)];
+    bool later = false;
+    for (uint32_t j = i + 1; j != end && !later; ++j) {
+      later = ctx.fp[j & (kFootprintRing - 1)].addr == w.addr;
+    }
+    if (!later && BitsNow(w) != w.bits) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void MachineImpl::OnSpin(Context& ctx) {
+  const uint32_t len = ctx.fp_count - ctx.fp_mark;
+  const uint32_t prev_len = ctx.fp_mark - ctx.fp_prev_mark;
+  // An iteration that read no word at all (a loop on the clock, or points
+  // that do not say what they read) is judged coarsely too.
+  const bool precise = len > 0 && len <= kMaxIterationWords &&
+                       ((ctx.fp_flags | ctx.spin_flags) & kFpAnonymousRead) == 0;
+  // Its first spin has no iteration to compare with.
+  const bool spun_before = ctx.spin_epoch != kUnbounded;
+  // Coarse: nothing written anywhere since its last spin, so nothing it
+  // reads can differ next time (its own stores count here, conservatively).
+  const bool coarse = spun_before && ctx.spin_epoch == news_epoch_;
+  // Exact: it repeated the end of the iteration before, and its words still
+  // hold what it read.
+  bool exact = precise && spun_before && prev_len >= len;
+  for (uint32_t i = 0; i < len && exact; ++i) {
+    const WordAccess& now = ctx.fp[(ctx.fp_mark + i) & (kFootprintRing - 1)];
+    const WordAccess& before = ctx.fp[(ctx.fp_mark - len + i) & (kFootprintRing - 1)];
+    exact = now.size != 0 && SameAccess(now, before);
+  }
+  exact = exact && HoldIn(ctx, ctx.fp_mark, ctx.fp_count);
+  const bool stuck = coarse || exact;
+  ctx.stuck = stuck;
+  ctx.precise = exact;  // Only then can its words say it is still stuck.
+  ctx.spin_epoch = news_epoch_;
+  ctx.spin_flags = ctx.fp_flags;
+  ctx.fp_flags = 0;
+  ctx.fp_prev_mark = ctx.fp_mark;
+  ctx.fp_mark = ctx.fp_count;
+  if (stuck) yield_cpu_ = true;
+}
+
+bool MachineImpl::WordsHold(const Context& ctx) const {
+  return HoldIn(ctx, ctx.fp_prev_mark, ctx.fp_mark);
+}
+
+bool MachineImpl::Stuck(const VirtualCpu& cpu) const {
+  const Context* top = cpu.Top();
+  if (top == nullptr || !top->stuck) return false;
+  // Something was written since it spun: its words decide, if it was stuck
+  // by them (stuck by the coarse rule alone, it is not stuck any more).
+  if (top->spin_epoch != news_epoch_ && !(top->precise && WordsHold(*top))) return false;
+  return (cpu.pending == 0 || Deliverable(cpu) == nullptr) &&
+         !(cpu.need_resched && Preemptible(cpu));
+}
+
+bool MachineImpl::SomethingCanChange() const {
+  // A timer within the budget: its callback, a wakeup or a refill may write.
+  if (timers_.next_time() < options_.max_time_ns) return true;
+  for (const VirtualCpu& cpu : cpus_) {
+    const Context* top = cpu.Top();
+    if (top == nullptr || !Runnable(cpu)) continue;
+    // A spinner that reads the clock may have a deadline (a resilient lock's
+    // timeout): it is not stuck before it, and the warp finds it.
+    if (top->spin_flags & kFpClockRead) return true;
+    // Its PMU counts what it does: an overflow interrupt will come, and may
+    // write.
+    const uint32_t produced = 1u | top->spin_flags << 1;  // Steps, and its point kinds.
+    for (const HandlerInstance* h : cpu.armed) {
+      if (h->active || h->fires >= h->spec->trigger.max_fires) continue;
+      if (((produced >> static_cast<int>(h->spec->trigger.event)) & 1) == 0) continue;
+      const uint32_t pc = top->preempt_count;
+      const bool deliverable =
+          h->spec->kind == ContextKind::kNmi       ? !InNmi(pc)
+          : h->spec->kind == ContextKind::kHardirq ? !top->irqs_disabled
+                                                   : !top->irqs_disabled && !InInterrupt(pc);
+      if (deliverable) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace rtfuzz::rt::internal
