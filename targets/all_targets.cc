@@ -13,12 +13,14 @@
 #include "rqspinlock/variant.h"
 #include "rtfuzz/demo/demo_scenario.h"
 #include "rtfuzz/target/target.h"
+#include "userlocks/scenarios.h"
 
 namespace rtfuzz::target {
 namespace {
 
 namespace rq = targets::rqspinlock;
 namespace ep = targets::eventpoll;
+namespace ul = targets::userlocks;
 
 rt::Scenario MakeDemo(std::string_view scenario, std::string_view) {
   return std::move(*rt::MakeDemoScenario(scenario));
@@ -30,6 +32,10 @@ rt::Scenario MakeRqspinlock(std::string_view scenario, std::string_view variant)
 
 rt::Scenario MakeEventpoll(std::string_view scenario, std::string_view variant) {
   return ep::MakeScenario(scenario, *ep::ParseVariant(variant));
+}
+
+rt::Scenario MakeUserlocks(std::string_view scenario, std::string_view variant) {
+  return ul::MakeScenario(scenario, *ul::ParseVariant(variant));
 }
 
 }  // namespace
@@ -54,6 +60,12 @@ const std::vector<Target>& Targets() {
        .variants = ep::VariantNames(),
        .default_variant = "spinlock",
        .make = &MakeEventpoll},
+      {.name = "userlocks",
+       .summary = "ticket, MCS and rw locks written as a user would, hooked and bare, lost handoffs",
+       .scenarios = ul::ScenarioNames(),
+       .variants = ul::VariantNames(),
+       .default_variant = "hooks",
+       .make = &MakeUserlocks},
   };
   return targets;
 }

@@ -145,13 +145,41 @@ void OracleState::OnSpinDeadlock() {
     return;
   }
 
-  // Lost handoff: every spinner waits for a lock nobody holds.
+  // Every spinner that waits for a lock (a trylock retry loop claims none)
+  // waits for one that nobody holds.
+  LockId lock = kNoLock;
+  rt::ContextId first_waiter = rt::kNoContext;
   for (rt::ContextId s : spinners) {
-    if (waits_for[s] == kNoLock) return;
+    if (waits_for[s] == kNoLock) continue;
     if (holders_of(waits_for[s], s, [](rt::ContextId) { return true; })) return;
+    if (lock == kNoLock) {
+      lock = waits_for[s];
+      first_waiter = s;
+    }
   }
-  const LockId lock = waits_for[spinners.front()];
+  if (lock == kNoLock) return;
   const LockInfo& l = this->lock(lock);
+  // The release window: its last releaser called lock_release() and was
+  // interrupted, before its releasing store, beneath a spinner waiting for
+  // the lock on its CPU. It holds the lock in memory and cannot run: AA.
+  if (const rt::ContextId r = l.last_releaser;
+      r != rt::kNoContext && InterruptedBy(r) != rt::kNoContext) {
+    const rt::ContextId top = view_.cpu_spinner(view_.context_cpu(r));
+    if (top != rt::kNoContext && waits_for[top] == lock) {
+      const std::vector<rt::ContextId> pair = {r, top};
+      view_.Report(Verdict::kMissedAa,
+                   view_.context_name(top) + " spins forever for " + LockName(lock) + ", which " +
+                       view_.context_name(r) + " released (lock_release at " +
+                       (l.last_release_site != nullptr ? l.last_release_site : "?") +
+                       ") but has not stored yet: it is interrupted beneath it; a true AA "
+                       "deadlock in the release window",
+                   ScenarioTable(pair) + Claims(pair) + " spinning:\n" + view_.spin_report() +
+                       Where(wait_site[top]),
+                   LockName(lock) + "@" + wait_site[top] + " (release-window)");
+      return;
+    }
+  }
+  (void)first_waiter;
   std::string waiters;
   for (rt::ContextId s : spinners) waiters += " " + view_.context_name(s);
   std::string message = "every CPU that can run spins waiting for " + LockName(lock) +

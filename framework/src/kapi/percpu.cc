@@ -11,6 +11,7 @@
 
 #include "rtfuzz/base/check.h"
 #include "rtfuzz/rt/scenario.h"
+#include "rtfuzz/rt/word_alias.h"
 // Last: kapi headers define kernel macros (noinline, likely, ...).
 #include "rtfuzz/kapi/linux/percpu.h"
 
@@ -58,9 +59,23 @@ const PerCpuArea& Area() {
   return area;
 }
 
+// Reports name a word of CPU n's copy by the variable in the template.
+bool CopyOf(const volatile void* addr, const volatile void** original, int* copy) {
+  const PerCpuArea& a = Area();
+  const uintptr_t p = reinterpret_cast<uintptr_t>(addr);
+  if (a.copies == 0 || p < a.copies) return false;
+  const uintptr_t cpu = (p - a.copies) / a.stride + 1;
+  const uintptr_t offset = (p - a.copies) % a.stride;
+  if (cpu >= rtfuzz::rt::kMaxCpus || offset >= a.stop - a.start) return false;
+  *original = reinterpret_cast<const volatile void*>(a.start + offset);
+  *copy = static_cast<int>(cpu);
+  return true;
+}
+
 // Take the snapshot during static initialization, while the template still
 // holds its initial values (per-CPU objects are constant-initialized).
 [[maybe_unused]] const PerCpuArea& snapshot_at_start = Area();
+[[maybe_unused]] const bool alias_registered = (rtfuzz::rt::SetWordAlias(&CopyOf), true);
 
 }  // namespace
 

@@ -186,6 +186,45 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatil
            uint64_t bits) {
   if (!Dying()) M().Point(op, object, value, flags, word, bits);
 }
+// rt::Spin(): on x86-64 a trampoline that saves the caller's callee-saved
+// registers and the address of its frame (the stack pointer at the call,
+// past the return address) before any C++ code can change them, so the spin
+// detector can fingerprint the spinner's own state (spin_detector.cc). The
+// CFI lets exceptions (the machine's forced_unwind) unwind through it.
+#if defined(__x86_64__)
+extern "C" void rtfuzz_rt_spin_with_state(uint32_t object, const uint64_t* state) {
+  if (!Dying()) M().SpinWithState(object, state);
+}
+asm(R"(
+  .text
+  .globl _ZN6rtfuzz2rt4SpinEj
+  .type _ZN6rtfuzz2rt4SpinEj, @function
+_ZN6rtfuzz2rt4SpinEj:
+  .cfi_startproc
+  sub $56, %rsp
+  .cfi_adjust_cfa_offset 56
+  mov %rbx, 0(%rsp)
+  mov %rbp, 8(%rsp)
+  mov %r12, 16(%rsp)
+  mov %r13, 24(%rsp)
+  mov %r14, 32(%rsp)
+  mov %r15, 40(%rsp)
+  lea 64(%rsp), %rax
+  mov %rax, 48(%rsp)
+  mov %rsp, %rsi
+  call rtfuzz_rt_spin_with_state
+  add $56, %rsp
+  .cfi_adjust_cfa_offset -56
+  ret
+  .cfi_endproc
+  .size _ZN6rtfuzz2rt4SpinEj, .-_ZN6rtfuzz2rt4SpinEj
+)");
+#else
+void Spin(uint32_t object) {
+  if (!Dying()) M().SpinWithState(object, nullptr);
+}
+#endif
+
 void Annotate(Op op, uint32_t object, uint64_t value) {
   if (!Dying()) M().Annotate(op, object, value);
 }

@@ -55,6 +55,11 @@ class Fiber {
     return bottom != nullptr && a < bottom && a >= bottom - page_size;
   }
   size_t stack_size() const { return stack_size_; }
+  // One past the highest address of its stack (it grows down), or null.
+  const char* stack_top() const {
+    return stack_bottom_ != nullptr ? static_cast<const char*>(stack_bottom_) + stack_size_
+                                    : nullptr;
+  }
 
  private:
   friend struct FiberAccess;

@@ -243,6 +243,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     ctx.precise = false;
     ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;
     ctx.fp_flags = ctx.spin_flags = 0;
+    ctx.state_known = false;
   };
   for (auto& t : tasks_) {
     reset_context(t->ctx);

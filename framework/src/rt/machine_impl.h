@@ -68,6 +68,10 @@ class MachineImpl {
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
   void Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
              const volatile void* word = nullptr, uint64_t bits = 0);
+  // rt::Spin() (spin_detector.cc): `state` is the spinner's callee-saved
+  // registers rbx, rbp, r12..r15 and its frame address, or null where they
+  // cannot be captured.
+  void SpinWithState(uint32_t object, const uint64_t* state);
   void Annotate(Op op, uint32_t object, uint64_t value) {
     Emit(op, object, value, current_, current_->cpu);
   }
@@ -302,6 +306,7 @@ class MachineImpl {
   uint64_t slice_left_ = kUnbounded;
   bool slice_pending_ = false;  // Slice ended while no other CPU could run.
   bool yield_cpu_ = false;     // The current context got stuck spinning.
+  const uint64_t* spin_state_ = nullptr;  // SpinWithState's, during its point.
   bool warping_ = false;       // In a run of warps (no write since).
   uint64_t warp_run_start_ = 0;
   bool finished_ = false;

@@ -107,7 +107,20 @@ std::string MachineImpl::SpinReport(std::string* first_word) const {
       }
     }
   }
-  if (!writers.empty()) out += "  why no writer of those words can change them:\n";
+  // Contexts a spinner interrupted cannot run either (a holder among them
+  // is the usual cause).
+  for (const VirtualCpu& cpu : cpus_) {
+    if (cpu.Top() == nullptr || !Runnable(cpu)) continue;
+    for (int level = 0; level < cpu.irq_depth; ++level) {
+      const Context* below = level == 0 ? (cpu.curr != nullptr ? &cpu.curr->ctx : nullptr)
+                                        : cpu.irq_stack[level - 1];
+      if (below == nullptr) continue;
+      bool seen = false;
+      for (uint16_t id : writers) seen |= id == below->id;
+      if (!seen) writers.push_back(below->id);
+    }
+  }
+  if (!writers.empty()) out += "  why no writer of those words, or context beneath a spinner, can run:\n";
   for (uint16_t id : writers) out += "    " + WhyCannotRun(*contexts_[id]) + "\n";
   return out;
 }

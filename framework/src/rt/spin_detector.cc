@@ -23,7 +23,9 @@
 // written since the previous spin; so do iterations that read no word, and
 // iterations longer than kMaxIterationWords reads.
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "machine_impl.h"
 #include "rtfuzz/rt/preempt_count.h"
@@ -45,6 +47,30 @@ __attribute__((no_sanitize("address"))) uint64_t BitsNow(const WordAccess& w) {
   return bits;
 }
 
+// A fingerprint of a spinner's own state at its cpu_relax(): the caller's
+// callee-saved registers and every byte of its stack from the caller's frame
+// up (its locals, spilled registers and return addresses), as rt::Spin()
+// captured them (context.cc). Null state (not x86-64): 0, so locals are
+// assumed not to count. Not instrumented: it reads whole frames, redzones
+// included.
+__attribute__((no_sanitize("address"))) uint64_t StateHash(const Context& ctx,
+                                                            const uint64_t* state) {
+  if (state == nullptr) return 0;
+  constexpr int kRegisters = 6;  // rbx, rbp, r12..r15.
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  auto mix = [&h](uint64_t v) { h = (h ^ v) * 0xff51afd7ed558ccdULL; };
+  for (int i = 0; i < kRegisters; ++i) mix(state[i]);
+  const char* frame = reinterpret_cast<const char*>(state[kRegisters]);
+  const char* top = ctx.fiber.stack_top();
+  if (top == nullptr || frame > top || top - frame > static_cast<ptrdiff_t>(ctx.fiber.stack_size())) {
+    return h;
+  }
+  const size_t words = static_cast<size_t>(top - frame) / sizeof(uint64_t);
+  const volatile uint64_t* p = reinterpret_cast<const volatile uint64_t*>(frame);
+  for (size_t i = 0; i < words; ++i) mix(p[i]);
+  return h;
+}
+
 // Whether each word of ring positions [begin, end) holds the contents of its
 // last access there.
 bool HoldIn(const Context& ctx, uint32_t begin, uint32_t end) {
@@ -61,7 +87,13 @@ bool HoldIn(const Context& ctx, uint32_t begin, uint32_t end) {
 
 }  // namespace
 
+void MachineImpl::SpinWithState(uint32_t object, const uint64_t* state) {
+  spin_state_ = state;
+  Point(Op::kSpin, object, 0, kPointSpin);
+}
+
 void MachineImpl::OnSpin(Context& ctx) {
+  const uint64_t* state = std::exchange(spin_state_, nullptr);
   const uint32_t len = ctx.fp_count - ctx.fp_mark;
   const uint32_t prev_len = ctx.fp_mark - ctx.fp_prev_mark;
   // An iteration that read no word at all (a loop on the clock, or points
@@ -82,6 +114,16 @@ void MachineImpl::OnSpin(Context& ctx) {
     exact = now.size != 0 && SameAccess(now, before);
   }
   exact = exact && HoldIn(ctx, ctx.fp_mark, ctx.fp_count);
+  // And its own state repeated: a loop counting its retries in a local is
+  // not at a fixed point, though what it reads is.
+  if (exact) {
+    const uint64_t h = StateHash(ctx, state);
+    exact = ctx.state_known && h == ctx.state_hash;
+    ctx.state_hash = h;
+    ctx.state_known = true;
+  } else {
+    ctx.state_known = false;
+  }
   const bool stuck = coarse || exact;
   ctx.stuck = stuck;
   ctx.precise = exact;  // Only then can its words say it is still stuck.
@@ -116,6 +158,10 @@ bool MachineImpl::SomethingCanChange() const {
     // A spinner that reads the clock may have a deadline (a resilient lock's
     // timeout): it is not stuck before it, and the warp finds it.
     if (top->spin_flags & kFpClockRead) return true;
+    // Not proven at a fixed point (stuck only because nothing was written:
+    // a loop that reads no word, e.g. a counted delay, may end by itself):
+    // the warp gives it another iteration.
+    if (!top->precise) return true;
     // Its PMU counts what it does: an overflow interrupt will come, and may
     // write.
     const uint32_t produced = 1u | top->spin_flags << 1;  // Steps, and its point kinds.

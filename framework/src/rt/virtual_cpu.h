@@ -80,6 +80,10 @@ struct Context {
   uint32_t fp_flags = 0;
   uint32_t spin_flags = 0;
   WordAccess fp[kFootprintRing];
+  // A fingerprint of its own state (registers and stack) at its last spin
+  // whose reads repeated the iteration before, if `state_known`.
+  uint64_t state_hash = 0;
+  bool state_known = false;
 };
 
 enum class RunState : uint8_t {

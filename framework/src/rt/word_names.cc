@@ -11,6 +11,8 @@
 
 #include "word_names.h"
 
+#include "rtfuzz/rt/word_alias.h"
+
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -203,10 +205,17 @@ void MemberPath(Dwarf_Die* type, uint64_t offset, std::string* out) {
   }
 }
 
+WordAliasFn g_alias = nullptr;
+
 }  // namespace
 
 std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) {
   (void)size;
+  const volatile void* original = nullptr;
+  int copy = 0;
+  if (WordAliasFn alias = g_alias; alias != nullptr && alias(addr, &original, &copy)) {
+    return NameWord(original, size, object) + " (CPU" + std::to_string(copy) + "'s copy)";
+  }
   static std::mutex mu;  // libdw is not thread-safe; reports are rare.
   const std::lock_guard<std::mutex> lock(mu);
   Index& index = TheIndex();
@@ -242,3 +251,5 @@ std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) 
 }
 
 }  // namespace rtfuzz::rt::internal
+
+void rtfuzz::rt::SetWordAlias(WordAliasFn fn) { internal::g_alias = fn; }

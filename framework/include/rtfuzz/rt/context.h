@@ -67,9 +67,10 @@ void Annotate(Op op, uint32_t object, uint64_t value);
 // when every runnable CPU is stuck it warps virtual time forward, or, when no
 // timer, interrupt or clock read can change anything, ends the execution
 // with spin-deadlock (docs/architecture.md#time-warp).
-inline void Spin(uint32_t object = 0) {
-  Point(Op::kSpin, object, 0, kPointSpin);
-}
+// The spinner's own state is part of the judgement: a loop that counts its
+// retries in a local changes its registers or stack each time, so it is not
+// stuck for the verdict (x86-64; elsewhere locals are assumed not to count).
+void Spin(uint32_t object = 0);
 
 // A value in [0, bound) from the execution's DecisionSource, recorded like
 // every decision (kValue). bound == 1 returns 0 without asking. A point.
