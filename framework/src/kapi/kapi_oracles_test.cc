@@ -8,10 +8,12 @@
 //   - ABBA with spinning locks (non-RT spinlock_t) and with sleeping ones
 //     (RT mutex) is a real cycle, found as missed-ABBA; the same order is clean.
 
+#include <linux/irq_work.h>
 #include <linux/mutex.h>
 #include <linux/rtmutex.h>
 #include <linux/rwlock.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 #include "gtest/gtest.h"
 #include "rtfuzz/check/oracles.h"
@@ -150,6 +152,75 @@ TEST_F(KapiOraclesTest, AbbaWithSpinningAndSleepingLocksIsACycleAndTheSameOrderI
     }
     EXPECT_GT(found, 0) << abba.name();
   }
+}
+
+// --- Interrupt livelock and hangs, named ---
+
+struct irq_work self_requeue;
+
+// An irq_work handler that re-queues itself unconditionally: it runs again
+// within the same hardirq entry, forever. Each re-queue counts toward the
+// interrupt-recursion check, so the verdict is a stall naming the CPU, the
+// vector and the work, not step-budget, and not the task with a deadline.
+TEST_F(KapiOraclesTest, AnIrqWorkThatRequeuesItselfIsAStallNamingItsCpuAndWork) {
+  Scenario s("irq-work-livelock", 1);
+  s.OnReset([] {
+    init_irq_work(&self_requeue, [](struct irq_work* w) { irq_work_queue(w); });
+  });
+  s.AddTask({.name = "t",
+             .body = [] {
+               irq_work_queue(&self_requeue);
+               for (int i = 0; i < 10; ++i) (void)rtfuzz::rt::Now();
+             },
+             .deadline_ns = 1'000'000});
+  const ExecutionResult r = RunQuiet(s);
+  EXPECT_EQ(r.verdict, Verdict::kStall) << r.message;
+  EXPECT_NE(r.message.find("interrupt recursion on CPU0"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("CPU0 has not run task context for"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("hardirq:irq-work@0 keeps running self_requeue"), std::string::npos)
+      << r.message;
+  EXPECT_EQ(r.signature, "stall|irq-work-livelock|cpu0:irq-recursion");
+  EXPECT_LT(r.steps, 10'000u);  // Not 10^6 points to the step budget.
+}
+
+DECLARE_WAIT_QUEUE_HEAD(lost_wq);
+int lost_flag;
+
+// A waiter that checks its condition before it queues itself: the waker's
+// wake_up() finds nobody and the waiter sleeps forever. The hang names the
+// queue it sleeps on and what the last wakeup on it did.
+TEST_F(KapiOraclesTest, AHangNamesTheQueueAndTheLastWakeupOnIt) {
+  Scenario s("lost-wakeup", 2);
+  s.OnReset([] {
+    init_waitqueue_head(&lost_wq);
+    lost_flag = 0;
+  });
+  s.AddTask({.name = "waiter", .affinity = Cpu(0), .body = [] {
+               if (READ_ONCE(lost_flag)) return;  // Checked before queueing: the bug.
+               rtfuzz::rt::Point(rtfuzz::rt::Op::kRead, 0, 0, 0);
+               DEFINE_WAIT(w);
+               prepare_to_wait(&lost_wq, &w, TASK_UNINTERRUPTIBLE);
+               rtfuzz::rt::Schedule();
+               finish_wait(&lost_wq, &w);
+             }});
+  s.AddTask({.name = "waker", .affinity = Cpu(1), .body = [] {
+               WRITE_ONCE(lost_flag, 1);
+               wake_up(&lost_wq);
+             }});
+  // Find a schedule where the waker runs between the check and the queueing.
+  rtfuzz::sched::RandomSource random(1);
+  ExecutionResult r;
+  for (uint64_t i = 0; i < 2000; ++i) {
+    r = machine_.Run(s, random, i);
+    if (!r.ok()) break;
+  }
+  ASSERT_EQ(r.verdict, Verdict::kHang) << r.message;
+  EXPECT_NE(r.message.find("waiting: task:waiter"), std::string::npos) << r.message;
+  EXPECT_NE(r.details.find("task:waiter sleeps on lost_wq since step"), std::string::npos)
+      << r.details;
+  EXPECT_NE(r.details.find("the last wakeup on it, by task:waker at step"), std::string::npos)
+      << r.details;
+  EXPECT_NE(r.details.find("woke nobody"), std::string::npos) << r.details;
 }
 
 }  // namespace

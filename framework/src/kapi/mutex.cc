@@ -94,7 +94,7 @@ void FifoMutexLock(rtfuzz_kapi_sleeplock* sl, LockSite& l) {
     if (MutexTryTake(sl, me, &w)) break;
     // __mutex_trylock_or_handoff(): woken first and still beaten to it.
     if (woken && sl->head == &w) sl->handoff = 1;
-    rt::SetCurrentStateBlocked();
+    rt::SetCurrentStateBlocked(sl);
     rt::Schedule();
     woken = true;
   }
@@ -117,6 +117,7 @@ void FifoMutexUnlock(rtfuzz_kapi_sleeplock* sl, LockSite& l) {
   }
   sl->handoff = 0;
   LockPoint(l.id, sl->pickup, /*wrote=*/true);
+  rt::NoteWakeup(sl, wake);
   if (wake >= 0) rt::Wake(static_cast<rt::TaskId>(wake));
 }
 

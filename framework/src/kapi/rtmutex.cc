@@ -289,7 +289,7 @@ void RtMutexLock(rtfuzz_kapi_rtmutex* m, RtKind kind, LockSite& l, bool annotate
   // point finds the task blocked, and its wakeup is not lost.
   for (;;) {
     if (TryTake(m, me, &w, kind)) break;
-    rt::SetCurrentStateBlocked();
+    rt::SetCurrentStateBlocked(m);
     rt::Schedule();
   }
   if (annotate_acquired) AnnotateAcquired(l);
@@ -333,6 +333,7 @@ void RtMutexUnlock(rtfuzz_kapi_rtmutex* m, LockSite& l, bool annotate_release) {
   const int top = Release(m);  // Waiters cannot leave meanwhile: re-read.
   LockPoint(l.id, kNoOwner, /*wrote=*/true);
   ApplyPriorities();
+  rt::NoteWakeup(m, top);
   if (top >= 0) rt::Wake(static_cast<rt::TaskId>(top));
   rt::PreemptEnable();
 }

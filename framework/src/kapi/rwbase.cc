@@ -87,6 +87,7 @@ void RwbaseReadUnlock(rtfuzz_kapi_rwbase* b, LockSite& l) {
     writer = OwnerTask(b->rtm.owner);
   }
   LockPoint(l.id, b->readers, /*wrote=*/true);
+  rt::NoteWakeup(b, writer);
   if (writer >= 0) rt::Wake(static_cast<rt::TaskId>(writer));
 }
 
@@ -107,7 +108,7 @@ void RwbaseWriteLock(rtfuzz_kapi_rwbase* b, RtKind kind, LockSite& l) {
   for (;;) {
     if (b->readers == 0) break;
     if (!OwnerIsTask(me)) CannotWait("a writer waiting for readers", l.site);
-    rt::SetCurrentStateBlocked();
+    rt::SetCurrentStateBlocked(b);
     rt::Schedule();
   }
   b->write_locked = 1;

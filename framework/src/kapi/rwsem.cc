@@ -68,7 +68,7 @@ void WaitForGrant(rtfuzz_kapi_sleeplock* sl, LockSite& l, bool write, const char
   // with the grant and wakeup in Release().
   for (;;) {
     if (w.granted) break;
-    rt::SetCurrentStateBlocked();
+    rt::SetCurrentStateBlocked(sl);
     rt::Schedule();
   }
   AnnotateAcquired(l);
@@ -79,7 +79,11 @@ void FinishRelease(rtfuzz_kapi_sleeplock* sl, const LockSite& l) {
   Wakeups wakeups;
   Grant(sl, &wakeups);
   LockPoint(l.id, sl->owner != kNoOwner ? kWriterValue : sl->readers, /*wrote=*/true);
-  for (size_t i = 0; i < wakeups.count; ++i) rt::Wake(wakeups.tasks[i]);
+  if (wakeups.count == 0) rt::NoteWakeup(sl, -1);
+  for (size_t i = 0; i < wakeups.count; ++i) {
+    rt::NoteWakeup(sl, wakeups.tasks[i]);
+    rt::Wake(wakeups.tasks[i]);
+  }
 }
 
 }  // namespace

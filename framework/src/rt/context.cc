@@ -231,8 +231,11 @@ void Annotate(Op op, uint32_t object, uint64_t value) {
 uint64_t Choose(uint64_t bound) { return Dying() ? 0 : M().Choose(bound); }
 uint64_t Now() { return Dying() ? M().now() : M().Now(); }
 TaskId CurrentTask() { return M().CurrentTaskOrDie("current task").id; }
-void SetCurrentStateBlocked() {
-  if (!Dying()) M().SetCurrentStateBlocked();
+void SetCurrentStateBlocked(const volatile void* on) {
+  if (!Dying()) M().SetCurrentStateBlocked(on);
+}
+void NoteWakeup(const volatile void* on, int woken) {
+  if (!Dying()) M().NoteWakeup(on, woken);
 }
 void SetCurrentStateRunning() {
   if (!Dying()) M().SetCurrentStateRunning();

@@ -51,9 +51,22 @@ void MachineImpl::NoteNewRunnable(int cpu) {
 
 void MachineImpl::SlowPath() {
   if (step_ >= options_.max_steps) {
+    // Which context looped: one that has not relaxed for half the budget
+    // never waits; one that relaxes but never repeats an iteration keeps
+    // changing what it reads (a livelock).
+    const Context& c = *current_;
+    const bool relaxes = c.spin_epoch != kUnbounded && step_ - c.last_spin_step < step_ / 2;
     FinishFromFiber(Verdict::kStepBudget,
-                    "no end after " + std::to_string(step_) +
-                        " scheduling points (livelock, or a spin without cpu_relax())");
+                    "no end after " + std::to_string(step_) + " scheduling points: " + c.name +
+                        (relaxes ? " calls cpu_relax() (last at step " +
+                                       std::to_string(c.last_spin_step) +
+                                       ") but no two of its iterations read the same: a livelock"
+                                 : c.spin_epoch == kUnbounded
+                                       ? " never called cpu_relax(): a loop that never relaxes"
+                                       : " has not called cpu_relax() since step " +
+                                             std::to_string(c.last_spin_step) +
+                                             ": a loop that never relaxes"),
+                    {}, c.name + (relaxes ? ":livelock" : ":no-cpu-relax"));
   }
   if (now_ >= check_at_) {
     if (now_ >= options_.max_time_ns) ReportTimeBudget();
@@ -146,7 +159,8 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
         if (t->state != RunState::kExited && !t->idle) blocked += " " + t->ctx.name;
       }
       // Report(): from a fiber it does not return; on the runner it records.
-      Report(Verdict::kHang, "nothing can run and no timer is pending; waiting:" + blocked);
+      Report(Verdict::kHang, "nothing can run and no timer is pending; waiting:" + blocked,
+             HangReport());
       return nullptr;
     }
     if (now_ >= options_.max_time_ns) {

@@ -219,8 +219,14 @@ void MachineImpl::RunWork(VirtualCpu& cpu, WorkVector vector) {
   const int v = static_cast<int>(vector);
   // Work queued while this runs is run too (the queue is read by index: fn
   // may queue more and reallocate it).
+  uint32_t ran = 0;
   while (cpu.work_head[v] < cpu.work[v].size()) {
     const VirtualCpu::Work work = cpu.work[v][cpu.work_head[v]++];
+    // Work queued while the vector runs (an irq_work that re-queues itself)
+    // is one more interrupt for the recursion check, as the self-IPI it
+    // would raise on hardware.
+    if (ran++ > 0) ++cpu.irq_streak;
+    cpu.last_work = work;
     work.fn(work.arg);
   }
   cpu.work[v].clear();

@@ -211,6 +211,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     cpu.noise = CpuNoise{};
     cpu.irq_since = 0;
     cpu.irq_streak = 0;
+    cpu.last_work = {nullptr, nullptr};
     for (int v = 0; v < kWorkVectorCount; ++v) {
       cpu.work[v].clear();
       cpu.work_head[v] = 0;
@@ -258,6 +259,8 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     t->off_cpu_since = 0;
     t->throttled = false;
     t->idle = false;
+    t->sleep_on = nullptr;
+    t->sleep_step = 0;
   }
   for (auto& h : handlers_) {
     reset_context(h->ctx);
@@ -297,6 +300,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   mark_counts_.assign(scenario_->marks().size(), 0);
   tolerated_.clear();
   stats_ = ExecutionStats{};
+  wakeup_count_ = 0;
 }
 
 void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,

@@ -78,7 +78,8 @@ class MachineImpl {
   uint64_t Choose(uint64_t bound);
   uint64_t Now();
   Task& CurrentTaskOrDie(const char* what);
-  void SetCurrentStateBlocked();
+  void SetCurrentStateBlocked(const volatile void* on = nullptr);
+  void NoteWakeup(const volatile void* on, int woken);
   void SetCurrentStateRunning();
   void Schedule();
   bool Wake(TaskId task);
@@ -332,6 +333,17 @@ class MachineImpl {
   };
   static constexpr size_t kWriterSlots = 1024;
   std::vector<WriterSlot> writers_ = std::vector<WriterSlot>(kWriterSlots);
+  // The last wakeups (rt::NoteWakeup), for hang reports: a ring.
+  struct WakeupNote {
+    const volatile void* on;
+    uint64_t step;
+    uint16_t waker;
+    int woken;
+  };
+  static constexpr size_t kWakeupNotes = 16;
+  WakeupNote wakeups_[kWakeupNotes] = {};
+  uint64_t wakeup_count_ = 0;
+  std::string HangReport() const;  // spin_deadlock.cc
 };
 
 

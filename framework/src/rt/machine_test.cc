@@ -809,6 +809,26 @@ TEST(FailureTest, NothingRunnableIsAHangAndALoopIsAStepBudget) {
   ExecutionResult l = RunQuiet(loop, options);
   EXPECT_EQ(l.verdict, Verdict::kStepBudget);
   EXPECT_EQ(l.steps, 5000u);
+  EXPECT_NE(l.message.find("task:t never called cpu_relax()"), std::string::npos) << l.message;
+  EXPECT_EQ(l.signature, "step-budget|loop|task:t:no-cpu-relax");
+
+  // Relaxes, but reads a value it changes itself every time: a livelock.
+  static uint64_t counter;
+  Scenario live("livelock", 1);
+  live.OnReset([] { counter = 0; });
+  live.AddTask({.name = "t", .body = [] {
+                  for (;;) {
+                    ++counter;  // WRITE_ONCE(counter, counter + 1), READ_ONCE(counter).
+                    Point(Op::kWrite, 0, counter, kPointWrite | PointWordSize(8), &counter, counter);
+                    Point(Op::kRead, 0, counter, kPointRead | PointWordSize(8), &counter, counter);
+                    Spin();
+                  }
+                }});
+  ExecutionResult lv = RunQuiet(live, options);
+  EXPECT_EQ(lv.verdict, Verdict::kStepBudget);
+  EXPECT_NE(lv.message.find("task:t calls cpu_relax() (last at step"), std::string::npos)
+      << lv.message;
+  EXPECT_NE(lv.message.find("a livelock"), std::string::npos) << lv.message;
 }
 
 TEST(FailureTest, EndChecksRunAfterEveryTaskExits) {

@@ -4,6 +4,7 @@
 // machine, plus the one thing they may do to it: end the execution.
 
 #include "machine_impl.h"
+#include "word_names.h"
 #include "rtfuzz/base/check.h"
 #include "rtfuzz/rt/observer.h"
 
@@ -61,6 +62,13 @@ CpuNoise MachineView::cpu_noise(int cpu) const {
 }
 
 uint64_t MachineView::cpu_irq_streak(int cpu) const { return m_->cpus_[cpu].irq_streak; }
+
+uint64_t MachineView::cpu_irq_since(int cpu) const { return m_->cpus_[cpu].irq_since; }
+
+std::string MachineView::cpu_last_work(int cpu) const {
+  const internal::VirtualCpu::Work& w = m_->cpus_[cpu].last_work;
+  return w.arg != nullptr ? internal::NameWord(w.arg, 0, 0) : std::string();
+}
 
 ContextId MachineView::cpu_spinner(int cpu) const {
   const internal::VirtualCpu& c = m_->cpus_[cpu];

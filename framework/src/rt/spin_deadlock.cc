@@ -125,6 +125,42 @@ std::string MachineImpl::SpinReport(std::string* first_word) const {
   return out;
 }
 
+std::string MachineImpl::HangReport() const {
+  std::string out;
+  for (const auto& t : tasks_) {
+    if (t->state == RunState::kExited || t->idle) continue;
+    out += "  " + t->ctx.name;
+    if (t->state != RunState::kBlocked) {
+      out += " is " + std::string(t->state == RunState::kNotStarted ? "not started" : "runnable") +
+             "\n";
+      continue;
+    }
+    if (t->sleep_on == nullptr) {
+      out += " sleeps (on nothing it named) since step " + std::to_string(t->sleep_step) + "\n";
+      continue;
+    }
+    const std::string on = NameWord(t->sleep_on, 0, 0);
+    out += " sleeps on " + on + " since step " + std::to_string(t->sleep_step);
+    const WakeupNote* last = nullptr;
+    const uint64_t kept = wakeup_count_ < kWakeupNotes ? wakeup_count_ : kWakeupNotes;
+    for (uint64_t i = 0; i < kept && last == nullptr; ++i) {
+      const WakeupNote& n = wakeups_[(wakeup_count_ - 1 - i) % kWakeupNotes];
+      if (n.on == t->sleep_on) last = &n;
+    }
+    if (last == nullptr) {
+      out += "; no wakeup on " + on + " in the last " + std::to_string(kWakeupNotes) +
+             " wakeups of this execution\n";
+      continue;
+    }
+    out += "; the last wakeup on it, by " + contexts_[last->waker]->name + " at step " +
+           std::to_string(last->step) + ", woke " +
+           (last->woken < 0 ? std::string("nobody (no one was waiting yet)")
+                            : tasks_[last->woken]->ctx.name) +
+           "\n";
+  }
+  return out;
+}
+
 void MachineImpl::ReportSpinDeadlock(bool time_budget) {
   Notify([](Observer& o, const MachineView& v) { o.OnSpinDeadlock(v); });
   if (finished_) return;  // An oracle named it (on the runner).
@@ -137,7 +173,9 @@ void MachineImpl::ReportSpinDeadlock(bool time_budget) {
   const std::string message =
       time_budget
           ? "every CPU that can run spun without news until the time budget (" +
-                FormatDuration(options_.max_time_ns) + "), though the clock was read:" + spinners
+                FormatDuration(options_.max_time_ns) +
+                "; the machine warped in case their loops read the clock or count iterations):" +
+                spinners
           : "every CPU that can run spins and no timer, interrupt, deadline or other context "
             "can change what it reads:" + spinners;
   Report(Verdict::kSpinDeadlock, message, details,

@@ -126,7 +126,8 @@ void MachineImpl::OnSpin(Context& ctx) {
   }
   const bool stuck = coarse || exact;
   ctx.stuck = stuck;
-  ctx.precise = exact;  // Only then can its words say it is still stuck.
+  ctx.precise = exact;
+  ctx.last_spin_step = step_;  // Only then can its words say it is still stuck.
   ctx.spin_epoch = news_epoch_;
   ctx.spin_flags = ctx.fp_flags;
   ctx.fp_flags = 0;

@@ -206,10 +206,16 @@ Task& MachineImpl::TaskById(TaskId id) {
   return *tasks_[id];
 }
 
-void MachineImpl::SetCurrentStateBlocked() {
+void MachineImpl::SetCurrentStateBlocked(const volatile void* on) {
   Task& task = CurrentTaskOrDie("set_current_state()");
   task.state = RunState::kBlocked;
+  task.sleep_on = on;
+  task.sleep_step = step_;
   Point(Op::kSetState, task.id, 1, 0);
+}
+
+void MachineImpl::NoteWakeup(const volatile void* on, int woken) {
+  wakeups_[wakeup_count_++ % kWakeupNotes] = WakeupNote{on, step_, current_->id, woken};
 }
 
 void MachineImpl::SetCurrentStateRunning() {

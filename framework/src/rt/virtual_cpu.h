@@ -84,6 +84,7 @@ struct Context {
   // whose reads repeated the iteration before, if `state_known`.
   uint64_t state_hash = 0;
   bool state_known = false;
+  uint64_t last_spin_step = 0;  // Step of its last cpu_relax(), if spin_epoch is set.
 };
 
 enum class RunState : uint8_t {
@@ -109,6 +110,9 @@ struct Task : RunQueueLinks {  // RunQueueLinks::prio is the effective prio.
   bool throttled = false;
   // Machine kthreads: asleep waiting for work (not a hung task).
   bool idle = false;
+  // What it last said it sleeps on (rt::SetCurrentStateBlocked), and when.
+  const volatile void* sleep_on = nullptr;
+  uint64_t sleep_step = 0;
 };
 
 // A unit of work for a CPU's ktimers thread: a soft timer's callback, or a
@@ -171,6 +175,7 @@ struct VirtualCpu {
     void* arg;
   };
   std::vector<Work> work[kWorkVectorCount];
+  Work last_work = {nullptr, nullptr};  // The last one run (stall reports).
   size_t work_head[kWorkVectorCount] = {};
   HandlerInstance* work_handler[kWorkVectorCount] = {};
   // ktimers/N (null if the scenario has no soft timer here) and its queue.

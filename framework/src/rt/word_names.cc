@@ -132,9 +132,11 @@ Index& TheIndex() {
   return index;
 }
 
-// Appends the member or element path of byte `offset` inside `type`.
-void MemberPath(Dwarf_Die* type, uint64_t offset, std::string* out) {
+// Appends the member or element path of byte `offset` inside `type`; in
+// object mode (`whole`), stops at the first sub-object that starts there.
+void MemberPath(Dwarf_Die* type, uint64_t offset, bool whole, std::string* out) {
   for (int depth = 0; depth < 16; ++depth) {
+    if (whole && offset == 0) return;
     Dwarf_Die peeled;
     if (dwarf_peel_type(type, &peeled) < 0) return;
     const int tag = dwarf_tag(&peeled);
@@ -210,7 +212,6 @@ WordAliasFn g_alias = nullptr;
 }  // namespace
 
 std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) {
-  (void)size;
   const volatile void* original = nullptr;
   int copy = 0;
   if (WordAliasFn alias = g_alias; alias != nullptr && alias(addr, &original, &copy)) {
@@ -228,7 +229,7 @@ std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) 
       std::string name = v.name;
       Dwarf_Die die, type;
       if (dwarf_offdie(v.dwarf, v.die, &die) != nullptr && TypeOf(&die, &type)) {
-        MemberPath(&type, a - v.start, &name);
+        MemberPath(&type, a - v.start, /*whole=*/size == 0, &name);
       }
       return name;
     }

@@ -14,6 +14,8 @@
 
 namespace rtfuzz::rt::internal {
 
+// size 0 names the object that starts at addr (a wait queue, a lock), not
+// the scalar there.
 std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object);
 
 }  // namespace rtfuzz::rt::internal

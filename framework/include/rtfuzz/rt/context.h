@@ -83,8 +83,13 @@ uint64_t Now();
 
 TaskId CurrentTask();  // Incorrect usage outside task context.
 // set_current_state(TASK_UNINTERRUPTIBLE): the next Schedule() blocks unless
-// a Wake() comes first. A point.
-void SetCurrentStateBlocked();
+// a Wake() comes first. `on`: what it is about to sleep on (a wait queue
+// head, a lock), which a hang report names. A point.
+void SetCurrentStateBlocked(const volatile void* on = nullptr);
+// A wakeup on `on` (wake_up() of a wait queue, a lock's release) that woke
+// `woken` (-1: nobody was waiting): hang reports say what the last wakeup
+// on a sleeper's object did. Not a point.
+void NoteWakeup(const volatile void* on, int woken);
 // __set_current_state(TASK_RUNNING): cancels SetCurrentStateBlocked() when
 // the task decides not to sleep after all (finish_wait()). A point.
 void SetCurrentStateRunning();

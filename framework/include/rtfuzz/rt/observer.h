@@ -80,6 +80,11 @@ class MachineView {
   // Interrupts entered on the CPU since its task-level context last made a
   // point (interrupt recursion).
   uint64_t cpu_irq_streak(int cpu) const;
+  // Since when the CPU has run interrupt contexts only (meaningful while
+  // cpu_depth() > 1), and the work item its vectors ran last (the irq_work
+  // or call-function argument by name, or "").
+  uint64_t cpu_irq_since(int cpu) const;
+  std::string cpu_last_work(int cpu) const;
 
   // In OnSpinDeadlock: the context stuck spinning on the CPU, or kNoContext
   // (the CPU cannot run). The machine's account of the spinners — the words

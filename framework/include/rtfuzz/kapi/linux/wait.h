@@ -145,7 +145,7 @@ static inline void prepare_to_wait(struct wait_queue_head *wq_head,
 	 * queue's lock, so a waker that finds the entry always finds a task
 	 * about to sleep and its wakeup is not lost.
 	 */
-	rtfuzz::rt::SetCurrentStateBlocked();
+	rtfuzz::rt::SetCurrentStateBlocked(wq_head);
 	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, false);
 	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
 }
@@ -159,7 +159,7 @@ static inline void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 	 * queue's lock, so a waker that finds the entry always finds a task
 	 * about to sleep and its wakeup is not lost.
 	 */
-	rtfuzz::rt::SetCurrentStateBlocked();
+	rtfuzz::rt::SetCurrentStateBlocked(wq_head);
 	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, true);
 	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
 }
@@ -211,7 +211,10 @@ static inline void __wake_up(struct wait_queue_head *wq_head, unsigned mode,
 		e = next;
 	}
 	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	if (tasks.empty() && custom.empty())
+		rtfuzz::rt::NoteWakeup(wq_head, -1);
 	for (int task : tasks) {
+		rtfuzz::rt::NoteWakeup(wq_head, task);
 		if (task >= 0)
 			rtfuzz::rt::Wake(static_cast<rtfuzz::rt::TaskId>(task));
 	}
