@@ -182,9 +182,27 @@ bool Dying() { return M().tearing_down(); }
 
 }  // namespace
 
+// The hot path of both: one test for "a running context, not unwinding",
+// then a tail call; the checks of M() only on the cold path.
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+  internal::MachineImpl* m = internal::MachineImpl::Running();
+  if (__builtin_expect(m != nullptr && m->current() != nullptr && !m->tearing_down(), 1)) {
+    // A read the spin detector cannot see (spin_detector.cc).
+    if (flags & kPointRead) m->current()->fp_flags |= internal::kFpAnonymousRead;
+    return m->Point(op, object, value, flags);
+  }
+  if (!Dying()) M().Point(op, object, value, flags);
+}
+
 void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatile void* word,
            uint64_t bits) {
-  if (!Dying()) M().Point(op, object, value, flags, word, bits);
+  if (word == nullptr) return Point(op, object, value, flags);
+  internal::MachineImpl* m = internal::MachineImpl::Running();
+  if (__builtin_expect(m != nullptr && m->current() != nullptr && !m->tearing_down(), 1)) {
+    m->NoteWord(flags, word, bits);  // The spin detector's log.
+    return m->Point(op, object, value, flags);
+  }
+  if (!Dying()) M().Point(op, object, value, flags);
 }
 // rt::Spin(): on x86-64 a trampoline that saves the caller's callee-saved
 // registers and the address of its frame (the stack pointer at the call,

@@ -125,6 +125,7 @@ void MachineImpl::Deliver(VirtualCpu& cpu, HandlerInstance& h) {
   ctx.stuck = false;
   ctx.precise = false;
   ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;  // A new invocation.
+  ctx.logging = false;
   ctx.fp_flags = ctx.spin_flags = 0;
   ctx.state_known = false;
   ctx.started = false;

@@ -243,6 +243,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     ctx.stuck = false;
     ctx.precise = false;
     ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;
+    ctx.logging = false;
     ctx.fp_flags = ctx.spin_flags = 0;
     ctx.state_known = false;
   };
@@ -425,23 +426,9 @@ uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
 
 
 
-void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
-                        const volatile void* word, uint64_t bits) {
+void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
   Account(op, object, value, flags);
-  Context* ctx = current_;
-  // The spin detector's log (spin_detector.cc): what this context read, and
-  // who wrote each word last. A few stores per point, no branch on the ring.
-  ctx->fp_flags |= flags;
-  if (flags & kPointRead) {
-    if (word != nullptr) {
-      ctx->fp[ctx->fp_count++ & (kFootprintRing - 1)] =
-          WordAccess{word, bits, object, (flags & kPointWordSizeMask) >> 8};
-    } else {
-      ctx->fp_flags |= kFpAnonymousRead;
-    }
-  }
-  if ((flags & kPointWrite) && word != nullptr) NoteWriter(word);
-  if (flags & kPointSpin) OnSpin(*ctx);
+  if (flags & kPointSpin) OnSpin(*current_);
   if (SlowPathDue()) SlowPath();
 }
 

@@ -66,8 +66,22 @@ class MachineImpl {
   static MachineImpl* Running() { return running_; }
 
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
-  void Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
-             const volatile void* word = nullptr, uint64_t bits = 0);
+  void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+  // Before the point of an access to `word` (rt::Point): the spin
+  // detector's log of what the current context read (two stores into its
+  // ring, only while it spins: from a cpu_relax() until an iteration
+  // outgrows the ring), and who wrote the word last. Inline: on every such
+  // point.
+  void NoteWord(uint32_t flags, const volatile void* word, uint64_t bits) {
+    Context* ctx = current_;
+    if ((flags & kPointRead) && ctx->logging) {
+      WordAccess& a = ctx->fp[ctx->fp_count++ & (kFootprintRing - 1)];
+      a.tagged = WordAccess::Tag(word, (flags & kPointWordSizeMask) >> 8);
+      a.bits = bits;
+      if (ctx->fp_count - ctx->fp_mark > kMaxIterationWords) ctx->logging = false;
+    }
+    if (flags & kPointWrite) NoteWriter(word);
+  }
   // rt::Spin() (spin_detector.cc): `state` is the spinner's callee-saved
   // registers rbx, rbp, r12..r15 and its frame address, or null where they
   // cannot be captured.
@@ -254,9 +268,7 @@ class MachineImpl {
   void NoteWriter(const volatile void* word) {
     WriterSlot& w = writers_[(reinterpret_cast<uintptr_t>(word) >> 2) & (kWriterSlots - 1)];
     w.addr = word;
-    w.serial = serial_;
-    w.step = step_;
-    w.context = current_->id;
+    w.serial_context = serial_ << 32 | current_->id;
   }
 
   // spin_deadlock.cc: the verdict when nothing can change (Report()).
@@ -324,12 +336,13 @@ class MachineImpl {
   ExecutionStats stats_;
   // The last writer of recently written words, for spin-deadlock reports:
   // direct-mapped by the address bits inside a page (the same in every run
-  // whatever the load address), valid for the execution of `serial`.
+  // whatever the load address), valid for the execution whose serial's low
+  // 32 bits it holds (a slot untouched for exactly 2^32 executions would
+  // look current, which is accepted as for kapi's object ids). Two stores
+  // per write point.
   struct WriterSlot {
     const volatile void* addr = nullptr;
-    uint64_t serial = 0;
-    uint64_t step = 0;
-    uint16_t context = 0;
+    uint64_t serial_context = 0;  // serial << 32 | context id.
   };
   static constexpr size_t kWriterSlots = 1024;
   std::vector<WriterSlot> writers_ = std::vector<WriterSlot>(kWriterSlots);

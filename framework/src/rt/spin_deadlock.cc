@@ -27,7 +27,7 @@ std::string ShowBits(const WordAccess& w) {
   char text[32];
   if (w.bits < 0x10000) {
     std::snprintf(text, sizeof(text), "%" PRIu64, w.bits);
-  } else if (w.size == 8 && w.bits > 0xffffffffu) {
+  } else if (w.size() == 8 && w.bits > 0xffffffffu) {
     return "a non-null pointer";
   } else {
     std::snprintf(text, sizeof(text), "%#" PRIx64, w.bits);
@@ -88,20 +88,20 @@ std::string MachineImpl::SpinReport(std::string* first_word) const {
       const WordAccess& w = top->fp[i & (kFootprintRing - 1)];
       bool later = false;
       for (uint32_t j = i + 1; j != top->fp_mark && !later; ++j) {
-        later = top->fp[j & (kFootprintRing - 1)].addr == w.addr;
+        later = top->fp[j & (kFootprintRing - 1)].addr() == w.addr();
       }
       if (later) continue;
-      const std::string name = NameWord(w.addr, w.size, w.object);
+      const std::string name = NameWord(w.addr(), w.size(), 0);
       if (name_first) *first_word = name;  // Its last word: the one it waits on.
       out += "    " + name + " == " + ShowBits(w);
       const WriterSlot& slot =
-          writers_[(reinterpret_cast<uintptr_t>(w.addr) >> 2) & (kWriterSlots - 1)];
-      if (slot.serial == serial_ && slot.addr == w.addr) {
-        out += ", last written by " + contexts_[slot.context]->name + " at step " +
-               std::to_string(slot.step) + "\n";
+          writers_[(reinterpret_cast<uintptr_t>(w.addr()) >> 2) & (kWriterSlots - 1)];
+      if ((slot.serial_context >> 32) == (serial_ & 0xffffffffu) && slot.addr == w.addr()) {
+        const auto writer = static_cast<uint16_t>(slot.serial_context & 0xffff);
+        out += ", last written by " + contexts_[writer]->name + "\n";
         bool seen = false;
-        for (uint16_t id : writers) seen |= id == slot.context;
-        if (!seen) writers.push_back(slot.context);
+        for (uint16_t id : writers) seen |= id == writer;
+        if (!seen) writers.push_back(writer);
       } else {
         out += ", not written in this execution by any context (or too long ago to say)\n";
       }

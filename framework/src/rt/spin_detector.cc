@@ -3,8 +3,9 @@
 // When a spinning context is stuck: judged by what it reads, as on hardware,
 // where a spinner waits only for the words it polls.
 //
-// Each read point logs its word (address, size, raw contents after the
-// access) in the context's ring (MachineImpl::Point). An iteration is what a
+// Each read point of a spinning context logs its word (address, size, raw
+// contents after the access) in the context's ring (MachineImpl::NoteWord;
+// from its first cpu_relax(), so its first iteration is judged coarsely). An iteration is what a
 // context read between two cpu_relax() calls. At a cpu_relax() the context is
 // stuck when its iteration read exactly what the end of the one before read
 // (the same words, in order, with the same contents) and every one of those
@@ -34,16 +35,16 @@ namespace rtfuzz::rt::internal {
 namespace {
 
 bool SameAccess(const WordAccess& a, const WordAccess& b) {
-  return a.addr == b.addr && a.bits == b.bits && a.size == b.size;
+  return a.tagged == b.tagged && a.bits == b.bits;
 }
 
 // The word's contents now, zero-extended as Point's bits. Not instrumented:
 // the word may have been freed since the spinner read it (a bug ASan reports
 // when the target reads it again, not here), and the machine only compares.
 __attribute__((no_sanitize("address"))) uint64_t BitsNow(const WordAccess& w) {
-  const volatile unsigned char* p = static_cast<const volatile unsigned char*>(w.addr);
+  const volatile unsigned char* p = static_cast<const volatile unsigned char*>(w.addr());
   uint64_t bits = 0;
-  for (uint32_t i = 0; i < w.size; ++i) bits |= uint64_t{p[i]} << (8 * i);
+  for (uint32_t i = 0; i < w.size(); ++i) bits |= uint64_t{p[i]} << (8 * i);
   return bits;
 }
 
@@ -78,7 +79,7 @@ bool HoldIn(const Context& ctx, uint32_t begin, uint32_t end) {
     const WordAccess& w = ctx.fp[i & (kFootprintRing - 1)];
     bool later = false;
     for (uint32_t j = i + 1; j != end && !later; ++j) {
-      later = ctx.fp[j & (kFootprintRing - 1)].addr == w.addr;
+      later = ctx.fp[j & (kFootprintRing - 1)].addr() == w.addr();
     }
     if (!later && BitsNow(w) != w.bits) return false;
   }
@@ -111,7 +112,7 @@ void MachineImpl::OnSpin(Context& ctx) {
   for (uint32_t i = 0; i < len && exact; ++i) {
     const WordAccess& now = ctx.fp[(ctx.fp_mark + i) & (kFootprintRing - 1)];
     const WordAccess& before = ctx.fp[(ctx.fp_mark - len + i) & (kFootprintRing - 1)];
-    exact = now.size != 0 && SameAccess(now, before);
+    exact = now.size() != 0 && SameAccess(now, before);
   }
   exact = exact && HoldIn(ctx, ctx.fp_mark, ctx.fp_count);
   // And its own state repeated: a loop counting its retries in a local is
@@ -133,6 +134,9 @@ void MachineImpl::OnSpin(Context& ctx) {
   ctx.fp_flags = 0;
   ctx.fp_prev_mark = ctx.fp_mark;
   ctx.fp_mark = ctx.fp_count;
+  // An iteration that outgrew the ring stopped the log: the coarse rule
+  // judged it (precise is false), and the next one is logged afresh.
+  ctx.logging = true;
   if (stuck) yield_cpu_ = true;
 }
 
@@ -163,12 +167,10 @@ bool MachineImpl::SomethingCanChange() const {
     // a loop that reads no word, e.g. a counted delay, may end by itself):
     // the warp gives it another iteration.
     if (!top->precise) return true;
-    // Its PMU counts what it does: an overflow interrupt will come, and may
-    // write.
-    const uint32_t produced = 1u | top->spin_flags << 1;  // Steps, and its point kinds.
+    // Its PMU counts what it does (every event a spinner may produce, to be
+    // safe): an overflow interrupt will come, and may write.
     for (const HandlerInstance* h : cpu.armed) {
       if (h->active || h->fires >= h->spec->trigger.max_fires) continue;
-      if (((produced >> static_cast<int>(h->spec->trigger.event)) & 1) == 0) continue;
       const uint32_t pc = top->preempt_count;
       const bool deliverable =
           h->spec->kind == ContextKind::kNmi       ? !InNmi(pc)

@@ -29,13 +29,20 @@ struct Task;
 struct HandlerInstance;
 
 // One memory access of a context, as the spin detector logs it
-// (spin_detector.cc): the word, its size, its raw contents after the access
-// and the object id of the point (0 if none).
+// (spin_detector.cc): the word's address with its size in the top byte
+// (user addresses fit in 56 bits), and its raw contents after the access.
+// Two stores per logged read: the point's hot path.
 struct WordAccess {
-  const volatile void* addr;
+  uintptr_t tagged;
   uint64_t bits;
-  uint32_t object;
-  uint32_t size;
+
+  static uintptr_t Tag(const volatile void* addr, uint32_t size) {
+    return reinterpret_cast<uintptr_t>(addr) | uintptr_t{size} << 56;
+  }
+  const volatile void* addr() const {
+    return reinterpret_cast<const volatile void*>(tagged & ((uintptr_t{1} << 56) - 1));
+  }
+  uint32_t size() const { return static_cast<uint32_t>(tagged >> 56); }
 };
 
 // The spin detector compares a spin iteration with the end of the one before,
@@ -43,9 +50,9 @@ struct WordAccess {
 // iteration with more reads than half of it is judged by the coarse rule.
 inline constexpr uint32_t kFootprintRing = 32;
 inline constexpr uint32_t kMaxIterationWords = kFootprintRing / 2;
-// Bits of Context::fp_flags above the point flags (rt/context.h).
-inline constexpr uint32_t kFpAnonymousRead = 1u << 30;  // A read with no word.
-inline constexpr uint32_t kFpClockRead = 1u << 29;      // rt::Now().
+// Bits of Context::fp_flags: what an iteration did besides its logged reads.
+inline constexpr uint32_t kFpAnonymousRead = 1u << 0;  // A read with no word.
+inline constexpr uint32_t kFpClockRead = 1u << 1;      // rt::Now().
 
 // One execution context: a task, or one invocation slot of an interrupt
 // handler on one CPU.
@@ -69,11 +76,12 @@ struct Context {
   uint64_t spin_epoch = kUnbounded;
   bool stuck = false;
   bool precise = false;
-  // Its accesses: fp_count ever logged (the ring keeps the last
+  // Its accesses: fp_count logged (the ring keeps the last
   // kFootprintRing), fp_mark at its last spin, fp_prev_mark at the one
   // before; so the iteration it is stuck in is [fp_prev_mark, fp_mark).
-  // fp_flags: the OR of its point flags since the last spin (plus
-  // kFpAnonymousRead, kFpClockRead); spin_flags: those of the last iteration.
+  // fp_flags: kFpAnonymousRead, kFpClockRead since the last spin;
+  // spin_flags: those of the last iteration.
+  bool logging = false;  // Its reads are logged (it spun, and its iteration fits).
   uint32_t fp_count = 0;
   uint32_t fp_mark = 0;
   uint32_t fp_prev_mark = 0;

@@ -44,16 +44,18 @@ constexpr uint32_t PointWordSize(uint32_t bytes) { return bytes << 8; }
 inline constexpr uint32_t kPointWordSizeMask = 0xfu << 8;
 
 // A scheduling point recording `op` on `object` with `value`. A point.
-//
-// `word` is the memory word the operation read or wrote (null: none, or not
-// known), `bits` its raw contents after the operation (up to 8 bytes, pointer
-// values included) and flags' PointWordSize its size. Neither is traced: they
-// are what the spin detector judges a spinner by, the words it reads
-// (docs/architecture.md#time-warp), and what a spin-deadlock report names. A
-// read point without a word makes its spin iteration judged by the coarse
-// rule (no write anywhere), so kapi passes the word wherever it has one.
-void Point(Op op, uint32_t object, uint64_t value, uint32_t flags,
-           const volatile void* word = nullptr, uint64_t bits = 0);
+// A read point without a word (below) makes its spin iteration judged by the
+// coarse rule (no write anywhere), so kapi passes the word wherever it has one.
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
+
+// The same, for an access to memory: `word` is the word the operation read
+// or wrote, `bits` its raw contents after the operation (up to 8 bytes,
+// pointer values included) and flags' PointWordSize its size. Neither is
+// traced: they are what the spin detector judges a spinner by, the words it
+// reads (docs/architecture.md#time-warp), and what a spin-deadlock report
+// names. A null word is the point above.
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatile void* word,
+           uint64_t bits);
 
 // Records `op` in the trace for the current context without making a
 // scheduling point: annotations (lockdep-style lock events) that must not
