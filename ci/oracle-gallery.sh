@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Regenerates docs/oracles.md: runs the oracle tests (framework/src/check/
-# oracles_test.cc) with RTFUZZ_ORACLE_GALLERY set, so each test also writes
+# oracles_test.cc, framework/src/kapi/kapi_oracles_test.cc, targets/userlocks/
+# userlocks_test.cc) with RTFUZZ_ORACLE_GALLERY set, so each test also writes
 # the report of the finding it checks, and puts one report per verdict kind
 # under the text below. Every report in the page is produced by the real code.
 #   ci/oracle-gallery.sh            (after cmake --preset dev)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --build --preset dev --target oracles_test >/dev/null
+cmake --build --preset dev --target oracles_test kapi_oracles_test userlocks_test >/dev/null
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 RTFUZZ_ORACLE_GALLERY="$dir" build/dev/framework/src/check/oracles_test >/dev/null
+RTFUZZ_ORACLE_GALLERY="$dir" build/dev/framework/src/kapi/kapi_oracles_test \
+  --gtest_filter='*Requeue*:*Hang*' >/dev/null
+RTFUZZ_ORACLE_GALLERY="$dir" build/dev/targets/userlocks/userlocks_test \
+  --gtest_filter='*AnNmi*:*Lost*' >/dev/null
 
 out=docs/oracles.md
 cat >"$out" <<'TEXT'
@@ -31,7 +36,11 @@ lock, so the oracles' idea of the owner never lags the lock word.
 | `false-deadlock-report` | deadlock | -EDEADLK with no cycle in reach | — |
 | `starvation-timeout` | deadlock | -ETIMEDOUT with no cycle in reach | — |
 | `priority-inversion` | inversion | a task waits on a lock whose transitive holder is runnable but kept off its CPU by a task of intermediate priority | `inversion_ns` (1 ms) |
-| `stall` | stall | no progress mark (not while a wait is or was on a cycle: that is the deadlock oracle's); a hung task (not run, or alive past its deadline); interrupt recursion | `progress_ns` (off; every bundled scenario sets its own, derived), `hung_task_ns` (5 s), `irq_recursion` (256) |
+| `stall` | stall | a CPU kept in interrupt context: interrupt recursion (an irq_work re-queued by its own handler counts as one more interrupt) or no return to task context, naming the interrupt and the work it keeps running (checked first: it is the cause of the next two); no progress mark (not while a wait is or was on a cycle: that is the deadlock oracle's); a hung task (not run, or alive past its deadline) | `irq_recursion` (256), `hung_task_ns` (5 s), `progress_ns` (off; every bundled scenario sets its own, derived) |
+| `missed-AA`, `missed-ABBA` at a spin deadlock | spin deadlock (`spin_deadlock_oracle.cc`) | the machine proved every CPU that can run stuck for good (docs/architecture.md#spin-deadlock) and the lock events show a cycle — a true one, one that dissolved while a member kept waiting, or one in lockdep's view: each stuck spinner waits for its newest lock_acquire() not yet acquired, held by every other context with a claim on that lock that is not itself spinning for it; or the lock's last releaser called lock_release() and is interrupted beneath a spinner for it before its releasing store (`(release-window)`) | — (at once) |
+| `lost-handoff` | spin deadlock | the same proof, and every spinner waiting for a lock waits for one nobody holds or claims; the report names the last release | — (at once) |
+| `spin-deadlock` | the machine | the same proof, and no oracle named it (no lock events, or none that explain it): the words each spinner reads, by their source names, their last writers, and why no writer can run; also a run of warps that reached the time budget with every CPU stuck | — (at once), or `MachineOptions::max_time_ns` |
+| `hang` | the machine | nothing can run and no timer is pending (an oracle may name a deadlock first); names what each sleeping task sleeps on and the last wakeup on it | — |
 | `mutual-exclusion` | safety | an exclusive holder beside any other holder | — |
 | `leaked-lock` | safety | a lock held when its interrupt context returns, or at the end | — |
 | `invariant` | safety | `check::Invariant(false, ...)` | — |
@@ -99,12 +108,35 @@ cleared before the release). The signature's site ends with the cause,
 `(holder-entry-unpublished)` or `(holder-entry-withdrawn)`, so the two
 bugs deduplicate apart.
 
-Below, one report of each kind, as the oracle tests produce and check them
+## Spin deadlocks and the locks users write
+
+The machine judges a spinner by the words it reads
+(docs/architecture.md#time-warp) and ends an execution at once when every
+CPU that can run is stuck at a proven fixed point
+(docs/architecture.md#spin-deadlock). Before it names the deadlock by its
+words, the spin-deadlock oracle tries the lock events, so a lock ported
+with the kernel's own lockdep hooks — lock_acquire() before the attempt,
+lock_release() before the releasing store, no lockstat — is named by its
+lockdep name: lockdep treats a non-try lock_acquire() as the start of a
+wait that becomes a hold, and so does this oracle once the machine has
+proven that nobody can move. (The deadlock oracle's timed checks still
+start a wait at lock_contended(): a resilient lock cannot detect an attempt
+that has not started, and charging it from lock_acquire() would report
+late detections that are not late.) `check::LockWaitsBehind` is not needed
+for this: a queued waiter spinning on its predecessor's word is proven stuck
+by the machine. The `userlocks` target is the suite: ticket, MCS and
+reader-writer locks written against kapi alone, with the kernel's hooks or
+none, each with a contention scenario (including a trylock-retry task), an
+NMI that re-takes the lock, and a lost-handoff mutant
+(docs/targets/userlocks.md).
+
+Below, one report of each kind, as the tests produce and check them
 (regenerate with `ci/oracle-gallery.sh`; PIDs are replaced by `PID`).
 TEXT
 for name in missed-AA missed-ABBA late-deadlock-detection false-deadlock-report \
             starvation-timeout priority-inversion stall-no-progress stall-hung-task \
-            stall-irq-recursion mutual-exclusion leaked-lock invariant isolation-noise; do
+            stall-irq-recursion stall-irq-work mutual-exclusion leaked-lock invariant \
+            isolation-noise missed-AA-spinning lost-handoff spin-deadlock hang; do
   file="$dir/$name.txt"
   if [[ ! -s "$file" ]]; then
     echo "ci/oracle-gallery.sh: no report for $name (did its test change?)" >&2

@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "oracle_gallery.h"
 #include "rtfuzz/base/verdict.h"
 #include "rtfuzz/check/oracles.h"
 #include "rtfuzz/rt/machine.h"
@@ -31,6 +33,7 @@ constexpr uint64_t kRuns = 20'000;
 
 struct Finding {
   uint64_t count = 0;
+  uint64_t first_index = 0;
   ExecutionResult first;
 };
 using Survey = std::map<std::string, Finding>;  // By verdict name.
@@ -48,12 +51,32 @@ Survey RunMany(std::string_view scenario, std::string_view variant, uint64_t run
     ExecutionResult r = machine.Run(s, random, i);
     most_steps = std::max(most_steps, r.steps);
     Finding& f = out[std::string(rtfuzz::VerdictName(r.verdict))];
-    if (f.count++ == 0) f.first = std::move(r);
+    if (f.count++ == 0) {
+      f.first_index = i;
+      f.first = std::move(r);
+    }
   }
   std::string line = std::string(scenario) + " " + std::string(variant) + ":";
   for (const auto& [k, f] : out) line += " " + k + "=" + std::to_string(f.count);
   std::printf("%s [most steps %llu]\n", line.c_str(), static_cast<unsigned long long>(most_steps));
   return out;
+}
+
+// Replays the first `verdict` of RunMany(scenario, variant) with a full
+// trace and writes its report for docs/oracles.md (ci/oracle-gallery.sh).
+void Gallery(const char* name, std::string_view scenario, std::string_view variant,
+             const Finding& f) {
+  if (std::getenv("RTFUZZ_ORACLE_GALLERY") == nullptr) return;
+  rtfuzz::rt::MachineOptions options;
+  options.record_full_trace = true;
+  rtfuzz::rt::Machine machine(options);
+  rtfuzz::check::Oracles oracles;
+  machine.AddObserver(&oracles);
+  const rtfuzz::rt::Scenario s = ul::MakeScenario(scenario, *ul::ParseVariant(variant));
+  rtfuzz::sched::RandomSource random(1);
+  const ExecutionResult r = machine.Run(s, random, f.first_index);
+  EXPECT_EQ(r.signature, f.first.signature);
+  rtfuzz::check::test_gallery::Gallery(name, machine, s, r);
 }
 
 std::string Keys(const Survey& s) {
@@ -99,6 +122,7 @@ TEST_P(UserlocksTest, AnNmiRetakingItsCpusLockIsANamedDeadlock) {
   EXPECT_NE(aa.message.find(std::string("for ") + lock), std::string::npos) << aa.message;
   EXPECT_NE(aa.signature.find(std::string("|") + lock + "@"), std::string::npos) << aa.signature;
   EXPECT_NE(aa.details.find("task:locker"), std::string::npos) << aa.details;
+  if (GetParam() == 't') Gallery("missed-AA-spinning", Scenario("nmi"), "hooks", hooked["missed-AA"]);
 
   Survey bare = RunMany(Scenario("nmi"), "bare");
   ASSERT_TRUE(bare.count("spin-deadlock")) << Keys(bare);
@@ -109,6 +133,7 @@ TEST_P(UserlocksTest, AnNmiRetakingItsCpusLockIsANamedDeadlock) {
   EXPECT_NE(spin.details.find("task:locker is interrupted on CPU0 beneath nmi:perf@0"),
             std::string::npos)
       << spin.details;
+  if (GetParam() == 'm') Gallery("spin-deadlock", Scenario("nmi"), "bare", bare["spin-deadlock"]);
 }
 
 // (c) A release that passes the lock to nobody: lost-handoff with hooks,
@@ -119,6 +144,7 @@ TEST_P(UserlocksTest, ALostHandoffIsNamed) {
   EXPECT_EQ(hooked["pass"].count + hooked["lost-handoff"].count, kRuns) << Keys(hooked);
   const ExecutionResult& lost = hooked["lost-handoff"].first;
   EXPECT_NE(lost.message.find("no context holds it"), std::string::npos) << lost.message;
+  if (GetParam() == 't') Gallery("lost-handoff", Scenario("contend"), "lost-hooks", hooked["lost-handoff"]);
 
   Survey bare = RunMany(Scenario("contend"), "lost-bare");
   ASSERT_TRUE(bare.count("spin-deadlock")) << Keys(bare);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "oracle_gallery.h"
 #include "tas_lock_for_test.h"
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/rt/context.h"
@@ -67,20 +68,7 @@ void TasUnlock(TasLock& l) {
   rt::Point(Op::kWrite, l.id, 0, rt::kPointWrite);
 }
 
-// When RTFUZZ_ORACLE_GALLERY names a directory, the finding is also written
-// there as <name>.txt; ci/oracle-gallery.sh turns those into docs/oracles.md,
-// so every report in the docs is one these tests produce and check.
-void Gallery(const std::string& name, const rt::Machine& machine, const Scenario& scenario,
-             const ExecutionResult& result) {
-  const char* dir = std::getenv("RTFUZZ_ORACLE_GALLERY");
-  if (dir == nullptr) return;
-  report::ReportOptions options;
-  options.max_records = 10;
-  options.reproduce = std::string("ctest --preset dev -R ") +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::ofstream(std::string(dir) + "/" + name + ".txt")
-      << report::FormatExecutionReport(scenario, machine, result, options);
-}
+using test_gallery::Gallery;  // ci/oracle-gallery.sh
 
 class OraclesTest : public ::testing::Test {
  protected:

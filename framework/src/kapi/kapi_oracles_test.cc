@@ -16,6 +16,7 @@
 #include <linux/wait.h>
 
 #include "gtest/gtest.h"
+#include "oracle_gallery.h"
 #include "rtfuzz/check/oracles.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/byte_source.h"
@@ -181,6 +182,7 @@ TEST_F(KapiOraclesTest, AnIrqWorkThatRequeuesItselfIsAStallNamingItsCpuAndWork) 
       << r.message;
   EXPECT_EQ(r.signature, "stall|irq-work-livelock|cpu0:irq-recursion");
   EXPECT_LT(r.steps, 10'000u);  // Not 10^6 points to the step budget.
+  rtfuzz::check::test_gallery::Gallery("stall-irq-work", machine_, s, r);
 }
 
 DECLARE_WAIT_QUEUE_HEAD(lost_wq);
@@ -221,6 +223,7 @@ TEST_F(KapiOraclesTest, AHangNamesTheQueueAndTheLastWakeupOnIt) {
   EXPECT_NE(r.details.find("the last wakeup on it, by task:waker at step"), std::string::npos)
       << r.details;
   EXPECT_NE(r.details.find("woke nobody"), std::string::npos) << r.details;
+  rtfuzz::check::test_gallery::Gallery("hang", machine_, s, r);
 }
 
 }  // namespace

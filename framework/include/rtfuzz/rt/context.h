@@ -68,7 +68,7 @@ void Annotate(Op op, uint32_t object, uint64_t value);
 // machine runs another CPU, re-judges it when one of its words changes, and
 // when every runnable CPU is stuck it warps virtual time forward, or, when no
 // timer, interrupt or clock read can change anything, ends the execution
-// with spin-deadlock (docs/architecture.md#time-warp).
+// with spin-deadlock (docs/architecture.md#time-warp, #spin-deadlock).
 // The spinner's own state is part of the judgement: a loop that counts its
 // retries in a local changes its registers or stack each time, so it is not
 // stuck for the verdict (x86-64; elsewhere locals are assumed not to count).
