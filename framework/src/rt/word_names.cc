@@ -18,8 +18,11 @@
 #include <elfutils/libdwfl.h>
 #include <unistd.h>
 
+#include <cxxabi.h>
+
 #include <algorithm>
 #include <cinttypes>
+#include <cstdlib>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -60,17 +63,25 @@ bool TypeOf(Dwarf_Die* die, Dwarf_Die* type) {
   return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &attr), type) != nullptr;
 }
 
-// A variable DIE whose location is one DW_OP_addr: its (unbiased) address.
+// A variable DIE whose location is one address operation (DW_OP_addr, or
+// DWARF 5's DW_OP_addrx into .debug_addr, as clang emits): its (unbiased)
+// address.
 bool StaticAddress(Dwarf_Die* die, Dwarf_Addr* addr) {
   Dwarf_Attribute attr;
   if (dwarf_attr(die, DW_AT_location, &attr) == nullptr) return false;
   Dwarf_Op* ops = nullptr;
   size_t n = 0;
-  if (dwarf_getlocation(&attr, &ops, &n) != 0 || n != 1 || ops[0].atom != DW_OP_addr) {
-    return false;
+  if (dwarf_getlocation(&attr, &ops, &n) != 0 || n != 1) return false;
+  if (ops[0].atom == DW_OP_addr) {
+    *addr = ops[0].number;
+    return true;
   }
-  *addr = ops[0].number;
-  return true;
+  if (ops[0].atom == DW_OP_addrx || ops[0].atom == DW_OP_GNU_addr_index) {
+    Dwarf_Attribute result;
+    return dwarf_getlocation_attr(&attr, &ops[0], &result) == 0 &&
+           dwarf_formaddr(&result, addr) == 0;
+  }
+  return false;
 }
 
 // Every variable with a static address under `die` (namespaces, classes,
@@ -243,7 +254,11 @@ std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) 
       if (name != nullptr && GELF_ST_TYPE(sym.st_info) == STT_OBJECT) {
         char text[32];
         std::snprintf(text, sizeof(text), "+%#" PRIx64, static_cast<uint64_t>(offset));
-        return std::string(name) + (offset != 0 ? text : "");
+        int status = 0;
+        char* demangled = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+        std::string shown = status == 0 && demangled != nullptr ? demangled : name;
+        std::free(demangled);
+        return shown + (offset != 0 ? text : "");
       }
     }
   }
