@@ -109,14 +109,39 @@ std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& context
   return out + "\n " + footer + "\n\n";
 }
 
-std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) const {
-  std::string out = " held locks:\n";
+template <typename Line>
+std::string OracleState::PerContext(const std::vector<rt::ContextId>& contexts,
+                                    const char* title, Line line) const {
+  std::string out = title;
   std::vector<rt::ContextId> seen;
   for (rt::ContextId c : contexts) {
     if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
     seen.push_back(c);
-    const ContextState& s = contexts_[c];
     out += "  " + view_.context_name(c) + " (CPU" + std::to_string(view_.context_cpu(c)) + "):";
+    line(c, contexts_[c], &out);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string OracleState::Claims(const std::vector<rt::ContextId>& contexts) const {
+  return PerContext(contexts, " locks held in lockdep's view (lock_acquire .. lock_release):\n",
+                    [this](rt::ContextId, const ContextState& s, std::string* out) {
+                      if (s.claims.empty()) *out += " none";
+                      for (size_t i = 0; i < s.claims.size(); ++i) {
+                        const Claim& cl = s.claims[i];
+                        *out += (i == 0 ? " " : ", ") + LockName(cl.lock) +
+                                (cl.acquired ? "" : " (from lock_acquire)") +
+                                (cl.site != nullptr ? std::string(" at ") + cl.site
+                                                    : std::string());
+                      }
+                    });
+}
+
+std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) const {
+  return PerContext(contexts, " held locks:\n", [this](rt::ContextId c, const ContextState& s,
+                                                      std::string* line) {
+    std::string& out = *line;
     if (s.held.empty()) out += " none";
     for (size_t i = 0; i < s.held.size(); ++i) {
       out += (i == 0 ? " " : ", ") + LockName(s.held[i]);
@@ -134,9 +159,7 @@ std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) c
         out += " (not held)";
       }
     }
-    out += "\n";
-  }
-  return out;
+  });
 }
 
 std::string OracleState::CpuStates() const {

@@ -162,6 +162,10 @@ class OracleState {
                             size_t per_context = 4) const;
   std::string HeldLocks(const std::vector<rt::ContextId>& contexts) const;
   std::string Claims(const std::vector<rt::ContextId>& contexts) const;  // lockdep's view.
+  // Each distinct context's line ("  name (CPUn):" + line(c, state, &out)).
+  template <typename Line>
+  std::string PerContext(const std::vector<rt::ContextId>& contexts, const char* title,
+                         Line line) const;
   std::string CpuStates() const;
   std::string Where(const char* site) const;
 

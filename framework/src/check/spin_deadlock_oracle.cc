@@ -211,23 +211,4 @@ void OracleState::ReportSpinCycle(rt::ContextId me, bool stands) {
                key);
 }
 
-std::string OracleState::Claims(const std::vector<rt::ContextId>& contexts) const {
-  std::string out = " locks held in lockdep's view (lock_acquire .. lock_release):\n";
-  std::vector<rt::ContextId> seen;
-  for (rt::ContextId c : contexts) {
-    if (std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
-    seen.push_back(c);
-    const ContextState& s = contexts_[c];
-    out += "  " + view_.context_name(c) + " (CPU" + std::to_string(view_.context_cpu(c)) + "):";
-    if (s.claims.empty()) out += " none";
-    for (size_t i = 0; i < s.claims.size(); ++i) {
-      const Claim& cl = s.claims[i];
-      out += (i == 0 ? " " : ", ") + LockName(cl.lock) + (cl.acquired ? "" : " (from lock_acquire)") +
-             (cl.site != nullptr ? std::string(" at ") + cl.site : std::string());
-    }
-    out += "\n";
-  }
-  return out;
-}
-
 }  // namespace rtfuzz::check::internal
