@@ -78,7 +78,7 @@ std::string MachineImpl::SpinReport(std::string* first_word) const {
     const bool name_first = first_spinner && first_word != nullptr;
     first_spinner = false;
     out += "  " + top->name + " on CPU" + std::to_string(cpu.index) + " spins";
-    if (!top->precise) {
+    if (top->spin_flags & kFpAnonymousRead) {
       out += " (its loop reads memory kapi cannot name: judged by no write anywhere)\n";
       continue;
     }

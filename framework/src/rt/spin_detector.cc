@@ -4,16 +4,20 @@
 // where a spinner waits only for the words it polls.
 //
 // Each read point of a spinning context logs its word (address, size, raw
-// contents after the access) in the context's ring (MachineImpl::NoteWord;
-// from its first cpu_relax(), so its first iteration is judged coarsely). An iteration is what a
-// context read between two cpu_relax() calls. At a cpu_relax() the context is
-// stuck when its iteration read exactly what the end of the one before read
-// (the same words, in order, with the same contents) and every one of those
-// words still holds what it read. Its own stores do not count: a trylock that
-// writes and undoes on every failure (an MCS node reset, a writer bit set and
-// cleared) is stuck like one that only reads. Stuck, it stays so until one
-// of its words changes (Stuck() re-reads them when anything was written), a
-// warp gives it one look at the clock, or an interrupt or preemption comes.
+// contents after the access) in the context's ring (MachineImpl::NoteWord,
+// from its first cpu_relax() on). An iteration is what a context read
+// between two cpu_relax() calls. At a cpu_relax() the context is stuck
+// exactly when its iteration read what the end of the one before read (the
+// same words, in order, with the same contents), every one of those words
+// still holds it, and its own state (registers and stack, as rt::Spin()
+// captured them) is unchanged. Stores it makes and undoes do not count: a
+// trylock that writes on every failure (an MCS node reset, a writer bit set
+// and cleared) is stuck like one that only reads. Stuck, it stays so until
+// one of its words changes (Stuck() re-reads them when anything was
+// written), a warp gives it one look at the clock, or an interrupt or
+// preemption comes. The coarse rule of the first machine (nothing written
+// anywhere since its previous spin) makes it stuck too, but only the exact
+// rule proves the fixed point a spin deadlock needs.
 //
 // Why no interleaving is lost (docs/architecture.md#time-warp): a stuck
 // iteration observes and leaves the shared state as it found it, so running
@@ -63,9 +67,8 @@ __attribute__((no_sanitize("address"))) uint64_t StateHash(const Context& ctx,
   for (int i = 0; i < kRegisters; ++i) mix(state[i]);
   const char* frame = reinterpret_cast<const char*>(state[kRegisters]);
   const char* top = ctx.fiber.stack_top();
-  if (top == nullptr || frame > top || top - frame > static_cast<ptrdiff_t>(ctx.fiber.stack_size())) {
-    return h;
-  }
+  const auto size = static_cast<ptrdiff_t>(ctx.fiber.stack_size());
+  if (top == nullptr || frame > top || top - frame > size) return h;
   const size_t words = static_cast<size_t>(top - frame) / sizeof(uint64_t);
   const volatile uint64_t* p = reinterpret_cast<const volatile uint64_t*>(frame);
   for (size_t i = 0; i < words; ++i) mix(p[i]);
@@ -127,8 +130,8 @@ void MachineImpl::OnSpin(Context& ctx) {
   }
   const bool stuck = coarse || exact;
   ctx.stuck = stuck;
-  ctx.precise = exact;
-  ctx.last_spin_step = step_;  // Only then can its words say it is still stuck.
+  ctx.precise = exact;  // Only then can its words say it is still stuck.
+  ctx.last_spin_step = step_;
   ctx.spin_epoch = news_epoch_;
   ctx.spin_flags = ctx.fp_flags;
   ctx.fp_flags = 0;
