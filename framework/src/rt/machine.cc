@@ -278,6 +278,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   source_ = &source;
   source.BeginExecution(index);
   serial_ = ++next_serial_;
+  serial_tag_ = serial_ << 32;
   next_tick_ = observers_.empty() ? kUnbounded : 0;
   last_progress_ns_ = 0;
   current_ = nullptr;

@@ -80,7 +80,11 @@ class MachineImpl {
       a.bits = bits;
       if (ctx->fp_count - ctx->fp_mark > kMaxIterationWords) ctx->logging = false;
     }
-    if (flags & kPointWrite) NoteWriter(word);
+    if (flags & kPointWrite) {
+      WriterSlot& w = writers_[(reinterpret_cast<uintptr_t>(word) >> 2) & (kWriterSlots - 1)];
+      w.addr = word;
+      w.serial_context = serial_tag_ | ctx->id;
+    }
   }
   // rt::Spin() (spin_detector.cc): `state` is the spinner's callee-saved
   // registers rbx, rbp, r12..r15 and its frame address, or null where they
@@ -265,11 +269,6 @@ class MachineImpl {
   // an interrupt its PMU will raise, the clock a spinner reads) could change
   // what the spinners read.
   bool SomethingCanChange() const;
-  void NoteWriter(const volatile void* word) {
-    WriterSlot& w = writers_[(reinterpret_cast<uintptr_t>(word) >> 2) & (kWriterSlots - 1)];
-    w.addr = word;
-    w.serial_context = serial_ << 32 | current_->id;
-  }
 
   // spin_deadlock.cc: the verdict when nothing can change (Report()).
   void ReportSpinDeadlock(bool time_budget);
@@ -345,7 +344,8 @@ class MachineImpl {
     uint64_t serial_context = 0;  // serial << 32 | context id.
   };
   static constexpr size_t kWriterSlots = 1024;
-  std::vector<WriterSlot> writers_ = std::vector<WriterSlot>(kWriterSlots);
+  WriterSlot writers_[kWriterSlots];
+  uint64_t serial_tag_ = 0;  // serial_ << 32, for the slots.
   // The last wakeups (rt::NoteWakeup), for hang reports: a ring.
   struct WakeupNote {
     const volatile void* on;
