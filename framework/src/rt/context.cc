@@ -214,7 +214,7 @@ extern "C" void rtfuzz_rt_spin_with_state(uint32_t object, const uint64_t* state
   if (!Dying()) M().SpinWithState(object, state);
 }
 asm(R"(
-  .text
+  .pushsection .text
   .globl _ZN6rtfuzz2rt4SpinEj
   .type _ZN6rtfuzz2rt4SpinEj, @function
 _ZN6rtfuzz2rt4SpinEj:
@@ -236,6 +236,7 @@ _ZN6rtfuzz2rt4SpinEj:
   ret
   .cfi_endproc
   .size _ZN6rtfuzz2rt4SpinEj, .-_ZN6rtfuzz2rt4SpinEj
+  .popsection
 )");
 #else
 void Spin(uint32_t object) {
