@@ -151,17 +151,18 @@ void OracleState::OnRelease(LockId id, const char* site) {
   }
   // lockdep's held lock: the releasing context's newest claim, else (handed
   // over, owner-less) anyone's.
+  auto drop_claim = [id](std::vector<Claim>& claims) {
+    for (size_t i = claims.size(); i-- > 0;) {
+      if (claims[i].lock != id) continue;
+      claims.erase(claims.begin() + static_cast<std::ptrdiff_t>(i));
+      return true;
+    }
+    return false;
+  };
   ContextState& mine = contexts_[me];
-  bool dropped = false;
-  for (int pass = 0; pass < 2 && !dropped; ++pass) {
-    for (int cid = 0; cid < num_contexts() && !dropped; ++cid) {
-      if ((pass == 0) != (cid == me)) continue;
-      std::vector<Claim>& claims = contexts_[cid].claims;
-      for (size_t i = claims.size(); i-- > 0 && !dropped;) {
-        if (claims[i].lock != id) continue;
-        claims.erase(claims.begin() + static_cast<std::ptrdiff_t>(i));
-        dropped = true;
-      }
+  if (!drop_claim(mine.claims)) {
+    for (ContextState& other : contexts_) {
+      if (drop_claim(other.claims)) break;
     }
   }
   // A kernel-hooked lock (no lock_acquired()) ends its attempt here.

@@ -148,14 +148,10 @@ void OracleState::OnSpinDeadlock() {
   // Every spinner that waits for a lock (a trylock retry loop claims none)
   // waits for one that nobody holds.
   LockId lock = kNoLock;
-  rt::ContextId first_waiter = rt::kNoContext;
   for (rt::ContextId s : spinners) {
     if (waits_for[s] == kNoLock) continue;
     if (holders_of(waits_for[s], s, [](rt::ContextId) { return true; })) return;
-    if (lock == kNoLock) {
-      lock = waits_for[s];
-      first_waiter = s;
-    }
+    if (lock == kNoLock) lock = waits_for[s];
   }
   if (lock == kNoLock) return;
   const LockInfo& l = this->lock(lock);
@@ -179,7 +175,6 @@ void OracleState::OnSpinDeadlock() {
       return;
     }
   }
-  (void)first_waiter;
   std::string waiters;
   for (rt::ContextId s : spinners) waiters += " " + view_.context_name(s);
   std::string message = "every CPU that can run spins waiting for " + LockName(lock) +

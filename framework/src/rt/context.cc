@@ -182,11 +182,21 @@ bool Dying() { return M().tearing_down(); }
 
 }  // namespace
 
-// The hot path of both: one test for "a running context, not unwinding",
-// then a tail call; the checks of M() only on the cold path.
-void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+namespace {
+
+// The hot path of both Points: one test for "a running context, not
+// unwinding", then a tail call; M()'s checks only on the cold path.
+internal::MachineImpl* Live() {
   internal::MachineImpl* m = internal::MachineImpl::Running();
-  if (__builtin_expect(m != nullptr && m->current() != nullptr && !m->tearing_down(), 1)) {
+  return __builtin_expect(m != nullptr && m->current() != nullptr && !m->tearing_down(), 1)
+             ? m
+             : nullptr;
+}
+
+}  // namespace
+
+void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
+  if (internal::MachineImpl* m = Live()) {
     // A read the spin detector cannot see (spin_detector.cc).
     if (flags & kPointRead) m->current()->fp_flags |= internal::kFpAnonymousRead;
     return m->Point(op, object, value, flags);
@@ -197,8 +207,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
 void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatile void* word,
            uint64_t bits) {
   if (word == nullptr) return Point(op, object, value, flags);
-  internal::MachineImpl* m = internal::MachineImpl::Running();
-  if (__builtin_expect(m != nullptr && m->current() != nullptr && !m->tearing_down(), 1)) {
+  if (internal::MachineImpl* m = Live()) {
     m->NoteWord(flags, word, bits);  // The spin detector's log.
     return m->Point(op, object, value, flags);
   }

@@ -121,13 +121,7 @@ void MachineImpl::Deliver(VirtualCpu& cpu, HandlerInstance& h) {
   ctx.irqs_disabled = ctx.kind != ContextKind::kSoftirq;
   ctx.entry_preempt_count = ctx.preempt_count;
   ctx.entry_irqs_disabled = ctx.irqs_disabled;
-  ctx.spin_epoch = kUnbounded;
-  ctx.stuck = false;
-  ctx.precise = false;
-  ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;  // A new invocation.
-  ctx.logging = false;
-  ctx.fp_flags = ctx.spin_flags = 0;
-  ctx.state_known = false;
+  ctx.ResetSpin();
   ctx.started = false;
   h.active = true;
   ++h.fires;

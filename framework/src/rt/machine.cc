@@ -239,13 +239,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     ctx.irqs_disabled = false;
     ctx.entry_preempt_count = 0;
     ctx.entry_irqs_disabled = false;
-    ctx.spin_epoch = kUnbounded;
-    ctx.stuck = false;
-    ctx.precise = false;
-    ctx.fp_count = ctx.fp_mark = ctx.fp_prev_mark = 0;
-    ctx.logging = false;
-    ctx.fp_flags = ctx.spin_flags = 0;
-    ctx.state_known = false;
+    ctx.ResetSpin();
   };
   for (auto& t : tasks_) {
     reset_context(t->ctx);
@@ -429,7 +423,6 @@ uint64_t MachineImpl::Decide(sched::DecisionKind kind, uint64_t bound) {
 
 void MachineImpl::Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
   Account(op, object, value, flags);
-  if (flags & kPointSpin) OnSpin(*current_);
   if (SlowPathDue()) SlowPath();
 }
 

@@ -261,7 +261,7 @@ class MachineImpl {
   void Warp();
 
   // spin_detector.cc: which spinning context is stuck.
-  void OnSpin(Context& ctx);  // At its cpu_relax().
+  void OnSpin(Context& ctx, const uint64_t* state);  // At its cpu_relax().
   bool Stuck(const VirtualCpu& cpu) const;
   // Whether every word of ctx's stuck iteration still holds what it read.
   bool WordsHold(const Context& ctx) const;
@@ -318,7 +318,6 @@ class MachineImpl {
   uint64_t slice_left_ = kUnbounded;
   bool slice_pending_ = false;  // Slice ended while no other CPU could run.
   bool yield_cpu_ = false;     // The current context got stuck spinning.
-  const uint64_t* spin_state_ = nullptr;  // SpinWithState's, during its point.
   bool warping_ = false;       // In a run of warps (no write since).
   uint64_t warp_run_start_ = 0;
   bool finished_ = false;

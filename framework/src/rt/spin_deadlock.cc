@@ -40,7 +40,8 @@ std::string ShowBits(const WordAccess& w) {
 std::string MachineImpl::WhyCannotRun(const Context& c) const {
   const VirtualCpu& cpu = cpus_[c.cpu];
   const std::string on_cpu = " on CPU" + std::to_string(c.cpu);
-  for (int level = 0; level + 1 < cpu.irq_depth + 1; ++level) {
+  // Level 0 is the task, level n the interrupt irq_stack[n - 1].
+  for (int level = 0; level < cpu.irq_depth; ++level) {
     const Context* below = level == 0 ? (cpu.curr != nullptr ? &cpu.curr->ctx : nullptr)
                                       : cpu.irq_stack[level - 1];
     if (below == &c) {
@@ -85,12 +86,8 @@ std::string MachineImpl::SpinReport(std::string* first_word) const {
     out += top->fp_mark == top->fp_prev_mark ? " reading no memory\n" : " reading:\n";
     // Each word once, at its last access in the stuck iteration.
     for (uint32_t i = top->fp_prev_mark; i != top->fp_mark; ++i) {
+      if (!top->LastAccessBefore(i, top->fp_mark)) continue;
       const WordAccess& w = top->fp[i & (kFootprintRing - 1)];
-      bool later = false;
-      for (uint32_t j = i + 1; j != top->fp_mark && !later; ++j) {
-        later = top->fp[j & (kFootprintRing - 1)].addr() == w.addr();
-      }
-      if (later) continue;
       const std::string name = NameWord(w.addr(), w.size(), 0);
       if (name_first) *first_word = name;  // Its last word: the one it waits on.
       out += "    " + name + " == " + ShowBits(w);

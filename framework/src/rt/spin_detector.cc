@@ -30,7 +30,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 
 #include "machine_impl.h"
 #include "rtfuzz/rt/preempt_count.h"
@@ -80,11 +79,7 @@ __attribute__((no_sanitize("address"))) uint64_t StateHash(const Context& ctx,
 bool HoldIn(const Context& ctx, uint32_t begin, uint32_t end) {
   for (uint32_t i = begin; i != end; ++i) {
     const WordAccess& w = ctx.fp[i & (kFootprintRing - 1)];
-    bool later = false;
-    for (uint32_t j = i + 1; j != end && !later; ++j) {
-      later = ctx.fp[j & (kFootprintRing - 1)].addr() == w.addr();
-    }
-    if (!later && BitsNow(w) != w.bits) return false;
+    if (ctx.LastAccessBefore(i, end) && BitsNow(w) != w.bits) return false;
   }
   return true;
 }
@@ -92,12 +87,12 @@ bool HoldIn(const Context& ctx, uint32_t begin, uint32_t end) {
 }  // namespace
 
 void MachineImpl::SpinWithState(uint32_t object, const uint64_t* state) {
-  spin_state_ = state;
-  Point(Op::kSpin, object, 0, kPointSpin);
+  Account(Op::kSpin, object, 0, kPointSpin);
+  OnSpin(*current_, state);
+  if (SlowPathDue()) SlowPath();
 }
 
-void MachineImpl::OnSpin(Context& ctx) {
-  const uint64_t* state = std::exchange(spin_state_, nullptr);
+void MachineImpl::OnSpin(Context& ctx, const uint64_t* state) {
   const uint32_t len = ctx.fp_count - ctx.fp_mark;
   const uint32_t prev_len = ctx.fp_mark - ctx.fp_prev_mark;
   // An iteration that read no word at all (a loop on the clock, or points

@@ -93,6 +93,23 @@ struct Context {
   uint64_t state_hash = 0;
   bool state_known = false;
   uint64_t last_spin_step = 0;  // Step of its last cpu_relax(), if spin_epoch is set.
+
+  // Whether ring position i is the last access to its word before `end`.
+  bool LastAccessBefore(uint32_t i, uint32_t end) const {
+    const volatile void* a = fp[i & (kFootprintRing - 1)].addr();
+    for (uint32_t j = i + 1; j != end; ++j) {
+      if (fp[j & (kFootprintRing - 1)].addr() == a) return false;
+    }
+    return true;
+  }
+
+  // A new execution, or a new invocation of its handler: nothing spun yet.
+  void ResetSpin() {
+    spin_epoch = kUnbounded;
+    stuck = precise = logging = state_known = false;
+    fp_count = fp_mark = fp_prev_mark = 0;
+    fp_flags = spin_flags = 0;
+  }
 };
 
 enum class RunState : uint8_t {

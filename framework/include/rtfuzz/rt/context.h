@@ -34,7 +34,7 @@ enum PointFlags : uint32_t {
   kPointWrite = 1u << 1,   // Counts "writes"; a shared write is news for spinners.
   kPointAtomic = 1u << 2,  // Counts "atomics".
   kPointLockOp = 1u << 3,  // Counts "lock-ops".
-  kPointSpin = 1u << 4,    // Counts "spins"; a spin-wait iteration (Spin()).
+  kPointSpin = 1u << 4,    // Counts "spins" (Spin() sets it; the detector runs there).
 };
 inline constexpr uint32_t kPointPmuMask = (1u << 5) - 1;  // The bits above count nothing.
 
