@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   g_target = target::FindTarget(RTFUZZ_FUZZ_TARGET);
   if (g_target == nullptr) Usage("target " RTFUZZ_FUZZ_TARGET " is not linked in");
   std::string scenario(g_target->scenarios.front());
-  g_variant = g_target->default_variant;
+  std::string variant_flag;  // Empty: the scenario's default.
   for (int i = 1; i < *argc; ++i) {
     const char* arg = (*argv)[i];
     if (std::strncmp(arg, "-artifact_prefix=", 17) == 0) g_artifact_prefix = arg + 17;
@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     if (std::strncmp(arg, "--scenario=", 11) == 0) {
       scenario = arg + 11;
     } else if (std::strncmp(arg, "--variant=", 10) == 0) {
-      g_variant = arg + 10;
+      variant_flag = arg + 10;
     } else if (std::strncmp(arg, "--only=", 7) == 0) {
       rtfuzz::Verdict verdict;
       if (!rtfuzz::ParseVerdict(arg + 7, &verdict) || verdict == rtfuzz::Verdict::kPass) {
@@ -116,6 +116,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
             " (valid: --scenario=, --variant=, --only=, --signature=)");
     }
   }
+  g_variant = variant_flag.empty() ? std::string(target::DefaultVariantOf(*g_target, scenario))
+                                   : variant_flag;
   std::string error;
   std::optional<rtfuzz::rt::Scenario> s = target::MakeScenario(*g_target, scenario, g_variant, &error);
   if (!s.has_value()) Usage(error);

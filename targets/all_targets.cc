@@ -13,6 +13,7 @@
 #include "rqspinlock/variant.h"
 #include "rtfuzz/demo/demo_scenario.h"
 #include "rtfuzz/target/target.h"
+#include "userkit/scenarios.h"
 #include "userlocks/scenarios.h"
 
 namespace rtfuzz::target {
@@ -21,6 +22,7 @@ namespace {
 namespace rq = targets::rqspinlock;
 namespace ep = targets::eventpoll;
 namespace ul = targets::userlocks;
+namespace uk = targets::userkit;
 
 rt::Scenario MakeDemo(std::string_view scenario, std::string_view) {
   return std::move(*rt::MakeDemoScenario(scenario));
@@ -66,6 +68,13 @@ const std::vector<Target>& Targets() {
        .variants = ul::VariantNames(),
        .default_variant = "hooks",
        .make = &MakeUserlocks},
+      {.name = "userkit",
+       .summary = "sched sleeps, wait queues, seqcounts, seqlocks, latches used as a user would",
+       .scenarios = uk::ScenarioNames(),
+       .variants = uk::VariantNames(),
+       .default_variant = "prepare-first",
+       .make = &uk::MakeScenario,
+       .scenario_variants = &uk::ScenarioVariants},
   };
   return targets;
 }

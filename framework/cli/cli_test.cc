@@ -147,7 +147,7 @@ std::string Temp(const std::string& name) { return ::testing::TempDir() + "/rtfu
 const std::string kA1 = std::string(RTFUZZ_REGRESSIONS_DIR) + "/rqspinlock/a1-lock-window.sched";
 
 TEST(CliTest, TargetsScenariosAndVariantsAreChecked) {
-  ExpectUsageError({"explore", "--target=nolock"}, "unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, userlocks)");
+  ExpectUsageError({"explore", "--target=nolock"}, "unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, userlocks, userkit)");
   ExpectUsageError({"explore", "--target=rqspinlock", "--scenario=demo"},
                    "unknown scenario 'demo' of target rqspinlock (valid: task-nmi, nmi-queue, abba, "
                    "stress, nmi-starve, nmi-nested, nmi-count)");
@@ -267,10 +267,8 @@ TEST(CliTest, MatrixChecksEveryCellAndMarksAWrongOne) {
 // every variant, marks progress and arms the no-progress check.
 TEST(CliTest, EveryBundledScenarioArmsTheNoProgressCheck) {
   for (const target::Target& t : target::Targets()) {
-    std::vector<std::string_view> variants = t.variants;
-    if (variants.empty()) variants.push_back(target::kNoVariant);
     for (std::string_view scenario : t.scenarios) {
-      for (std::string_view variant : variants) {
+      for (std::string_view variant : target::VariantsOf(t, scenario)) {
         std::string error;
         const std::optional<rt::Scenario> s = target::MakeScenario(t, scenario, variant, &error);
         ASSERT_TRUE(s.has_value()) << error;
@@ -398,6 +396,71 @@ TEST(CliTest, SigintEndsAWalkWithItsSummaryAndKeepsItsFinding) {
   EXPECT_NE(found.out.find("interrupted (SIGINT) after "), std::string::npos) << found.out;
   EXPECT_NE(found.out.find("ERROR: rtfuzz: MISSED-AA"), std::string::npos) << found.out;
   EXPECT_NE(Slurp(kept).find("rtfuzz-schedule"), std::string::npos) << "the finding is kept";
+}
+
+}  // namespace
+}  // namespace rtfuzz::cli
+
+namespace rtfuzz::cli {
+namespace {
+
+TEST(CliTest, VariantsBelongToScenarios) {
+  const Outcome list = RunCli({"list"});
+  EXPECT_NE(list.out.find("  waiter           variants prepare-first, check-then-sleep (default "
+                          "prepare-first)\n"),
+            std::string::npos)
+      << list.out;
+  ExpectUsageError({"explore", "--target=userkit", "--scenario=waiter", "--variant=latch"},
+                   "scenario 'waiter' of target userkit does not take variant 'latch' (it takes: "
+                   "prepare-first, check-then-sleep)");
+  // No --variant: the scenario's own default, not the target's.
+  const Outcome o = RunCli({"explore", "--target=userkit", "--scenario=seqcount-nmi",
+                            "--executions=10"});
+  EXPECT_EQ(o.status, kExitOk) << o.out << o.err;
+  EXPECT_NE(o.out.find("userkit/seqcount-nmi under latch"), std::string::npos) << o.out;
+}
+
+TEST(CliTest, ARunSaysWhatItsOraclesJudgedAndWarnsWhenNothing) {
+  const Outcome hooked = RunCli({"explore", "--target=userlocks", "--scenario=ticket-contend",
+                                 "--variant=hooks", "--executions=200"});
+  EXPECT_NE(hooked.out.find("  judged             mutual-exclusion, leaked-lock: "),
+            std::string::npos)
+      << hooked.out;
+  EXPECT_EQ(hooked.out.find("warning: no lock events"), std::string::npos) << hooked.out;
+  const Outcome bare = RunCli({"explore", "--target=userlocks", "--scenario=ticket-contend",
+                               "--variant=bare", "--executions=200"});
+  EXPECT_NE(bare.out.find("  judged             mutual-exclusion, leaked-lock: 0 acquisitions; "
+                          "deadlock, starvation: 0 waits;"),
+            std::string::npos)
+      << bare.out;
+  EXPECT_NE(bare.out.find("warning: no lock events in 200 executions: mutual-exclusion, "
+                          "leaked-lock, the deadlock-timing and priority-inversion oracles had "
+                          "nothing to judge"),
+            std::string::npos)
+      << bare.out;
+}
+
+TEST(CliTest, AScenarioWithNoDecisionsRunsOnceAndSaysSo) {
+  const Outcome o = RunCli({"explore", "--target=userkit", "--scenario=waiter-1cpu",
+                            "--executions=5000"});
+  EXPECT_EQ(o.status, kExitOk) << o.out << o.err;
+  EXPECT_NE(o.out.find("  executions         1 (from #0)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("warning: the scenario made no decisions: every execution would be this "
+                       "one, so explore stopped after 1 of 5000"),
+            std::string::npos)
+      << o.out;
+}
+
+TEST(CliTest, TheMatrixNamesEveryVerdictInItsLegend) {
+  const std::string legend = MatrixLegend();
+  for (int v = 1; v < kVerdictCount; ++v) {
+    const std::string name(VerdictName(static_cast<Verdict>(v)));
+    EXPECT_LE(MatrixCell(name).size(), 6u) << name << " has no short cell name";
+    EXPECT_NE(legend.find(" " + MatrixCell(name) + " " + name + ","), std::string::npos)
+        << name << " is not in the legend:\n"
+        << legend;
+  }
+  EXPECT_EQ(MatrixCell("tolerated:entry-before-acquire"), "tol");
 }
 
 }  // namespace

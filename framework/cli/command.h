@@ -26,6 +26,9 @@ int ReplayCommand(const Flags& flags, const std::vector<std::string>& positional
 int MinimizeCommand(const Flags& flags, const std::vector<std::string>& positional);
 int ConvertCommand(const Flags& flags, const std::vector<std::string>& positional);
 int MatrixCommand(const Flags& flags, const std::vector<std::string>& positional);
+// The matrix's short name for an outcome, and the legend naming every one.
+std::string MatrixCell(const std::string& outcome);
+std::string MatrixLegend();
 
 // Runs `rtfuzz <args...>` (args excludes the program name); returns the exit
 // status.

@@ -120,7 +120,7 @@ std::string Reproduce(const Flags& f, const Selection& sel, uint64_t index) {
 }
 
 void PrintSummary(const Flags& f, const Selection& sel, const rt::Scenario& s, const Totals& t,
-                  double seconds) {
+                  const check::OracleInput& judged, double seconds) {
   std::printf("rtfuzz explore: %s/%s%s (CPUs %d, tasks %zu, interrupt handlers %zu), %s\n",
               std::string(sel.target->name).c_str(), s.name().c_str(),
               sel.variant == target::kNoVariant ? "" : (" under " + sel.variant).c_str(),
@@ -163,6 +163,14 @@ void PrintSummary(const Flags& f, const Selection& sel, const rt::Scenario& s, c
   }
   for (const auto& [window, count] : t.windows) {
     std::printf("  tolerated          %s %" PRIu64 "\n", window.c_str(), count);
+  }
+  std::printf("  judged             %s\n", check::DescribeInput(judged).c_str());
+  if (const std::string w = check::InputWarning(judged); !w.empty()) std::printf("%s\n", w.c_str());
+  if (t.executions != 0 && t.decisions == 0) {
+    std::printf("warning: the scenario made no decisions: every execution would be this one, so "
+                "explore stopped after %" PRIu64 " of %" PRIu64
+                " (give it something to choose: more CPUs, interrupts, timers)\n",
+                t.executions, f.executions);
   }
 }
 
@@ -250,6 +258,7 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
       const schedule::ReplayOutcome& o = replayer->RunSource(source, index);
       record(o, index);
       if (wanted(o) && f.stop_on_finding) break;
+      if (o.result->decisions.empty() && totals.decisions == 0) break;  // Nothing to choose.
       if (totals.executions == next_progress) {
         next_progress *= 2;
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -261,7 +270,7 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  PrintSummary(f, sel, replayer->scenario(), totals, seconds);
+  PrintSummary(f, sel, replayer->scenario(), totals, replayer->oracle_input(), seconds);
   if (interrupted) {
     std::printf("interrupted (SIGINT) after %" PRIu64 " of %" PRIu64 " executions\n",
                 totals.executions, f.executions);

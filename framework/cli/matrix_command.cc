@@ -22,19 +22,66 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Short cell names, so eleven variants fit a terminal.
-std::string Cell(const std::string& outcome) {
-  static const std::map<std::string, std::string> kShort = {
-      {"clean", "."},           {"missed-AA", "AA"},          {"missed-ABBA", "ABBA"},
-      {"late-deadlock-detection", "late"},                    {"false-deadlock-report", "false"},
-      {"starvation-timeout", "starve"},                       {"invariant", "inv"},
-      {"mutual-exclusion", "mutex"},                          {"leaked-lock", "leak"},
-      {"priority-inversion", "prio"},                         {"isolation-noise", "noise"},
-  };
+// Short cell names, so eleven variants fit a terminal: one per outcome, in
+// verdict order (the legend is printed from this table, so it is complete).
+struct ShortName {
+  const char* outcome;
+  const char* cell;
+};
+constexpr ShortName kShortNames[] = {
+    {"clean", "."},
+    {"tolerated:<window>", "tol"},
+    {"end-check", "end"},
+    {"failure", "fail"},
+    {"exception", "exc"},
+    {"sleep-in-atomic", "sleep"},
+    {"context-imbalance", "ctx"},
+    {"hang", "hang"},
+    {"step-budget", "steps"},
+    {"time-budget", "time"},
+    {"missed-AA", "AA"},
+    {"missed-ABBA", "ABBA"},
+    {"late-deadlock-detection", "late"},
+    {"false-deadlock-report", "false"},
+    {"starvation-timeout", "starve"},
+    {"priority-inversion", "prio"},
+    {"stall", "stall"},
+    {"mutual-exclusion", "mutex"},
+    {"leaked-lock", "leak"},
+    {"invariant", "inv"},
+    {"isolation-noise", "noise"},
+    {"spin-deadlock", "spin"},
+    {"lost-handoff", "lost"},
+};
+
+}  // namespace
+
+std::string MatrixCell(const std::string& outcome) {
   if (outcome.rfind("tolerated:", 0) == 0) return "tol";
-  const auto it = kShort.find(outcome);
-  return it != kShort.end() ? it->second : outcome;
+  for (const ShortName& n : kShortNames) {
+    if (outcome == n.outcome) return n.cell;
+  }
+  return outcome;
 }
+
+std::string MatrixLegend() {
+  std::string legend = "cells:";
+  size_t line = legend.size();
+  for (const ShortName& n : kShortNames) {
+    const std::string item = std::string(" ") + n.cell + " " + n.outcome + ",";
+    if (line + item.size() > 100) {
+      legend += "\n      ";
+      line = 6;
+    }
+    legend += item;
+    line += item.size();
+  }
+  legend += "\n       [x] the variant the file was recorded under; - a variant the scenario "
+            "does not take;\n       ! not what the file expects, ? no expectation\n";
+  return legend;
+}
+
+namespace {
 
 bool CollectFiles(const std::vector<std::string>& roots, std::vector<std::string>* files,
                   std::string* error) {
@@ -89,31 +136,22 @@ int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
     if (variants.empty()) variants.push_back(target::kNoVariant);
     std::printf("%s: %zu reproducers x %zu variants\n\n", target_name.c_str(), schedules.size(),
                 variants.size());
-    size_t label_width = 36;
-    for (const auto& [file, s] : schedules) {
-      const std::string label = (s.bug.empty() ? fs::path(file).stem().string() : s.bug) +
-                                " (" + s.scenario + ")";
-      label_width = std::max(label_width, label.size() + 2);
-    }
-    std::string header = "reproducer";
-    header.resize(label_width, ' ');
-    for (std::string_view v : variants) {
-      std::string col(v);
-      col.resize(std::max<size_t>(col.size(), 8) + 1, ' ');
-      header += col;
-    }
-    while (header.back() == ' ') header.pop_back();
-    std::printf("%s\n", header.c_str());
+    // Every cell first, then the widths: a column is as wide as its name or
+    // its widest cell, so every verdict name lines up.
+    std::vector<std::vector<std::string>> rows;
     for (const auto& [file, s] : schedules) {
       std::string label = s.bug.empty() ? fs::path(file).stem().string() : s.bug;
-      label = label + " (" + s.scenario + ")";
-      label.resize(label_width, ' ');
-      std::string row = label;
+      std::vector<std::string> row = {label + " (" + s.scenario + ")"};
+      const std::vector<std::string_view> takes = target::VariantsOf(t, s.scenario);
       for (std::string_view v : variants) {
+        if (std::find(takes.begin(), takes.end(), v) == takes.end()) {
+          row.push_back("-");
+          continue;
+        }
         auto replayer = schedule::Replayer::Create(t, s.scenario, v, s.options, &error);
         if (replayer == nullptr) return UsageError(error);
         const schedule::ReplayOutcome& o = replayer->Run(s.decisions);
-        std::string cell = Cell(o.outcome);
+        std::string cell = MatrixCell(o.outcome);
         const schedule::Expectation* e = s.ExpectationFor(v);
         std::string why;
         if (e == nullptr) {
@@ -126,19 +164,33 @@ int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
                        std::string(v).c_str(), why.c_str());
         }
         if (v == s.variant) cell = "[" + cell + "]";
-        cell.resize(std::max<size_t>(v.size(), 8) + 1, ' ');
-        row += cell;
+        row.push_back(cell);
       }
-      while (row.back() == ' ') row.pop_back();
-      std::printf("%s\n", row.c_str());
+      rows.push_back(std::move(row));
     }
+    std::vector<std::string> header = {"reproducer"};
+    for (std::string_view v : variants) header.emplace_back(v);
+    std::vector<size_t> width(header.size(), 0);
+    width[0] = 36;
+    for (size_t i = 0; i < header.size(); ++i) width[i] = std::max(width[i], header[i].size());
+    for (const std::vector<std::string>& r : rows) {
+      for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    }
+    auto print_row = [&](const std::vector<std::string>& r) {
+      std::string line;
+      for (size_t i = 0; i < r.size(); ++i) {
+        std::string cell = r[i];
+        cell.resize(width[i] + (i == 0 ? 2 : 1), ' ');
+        line += cell;
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      std::printf("%s\n", line.c_str());
+    };
+    print_row(header);
+    for (const std::vector<std::string>& r : rows) print_row(r);
     std::printf("\n");
   }
-  std::printf("cells: . clean, tol tolerated window, AA missed-AA, ABBA missed-ABBA, late "
-              "late-deadlock-detection,\n       starve starvation-timeout, inv invariant, "
-              "false false-deadlock-report,\n       prio priority-inversion, noise "
-              "isolation-noise; [x] the variant the file was recorded under;\n"
-              "       ! not what the file expects, ? no expectation\n");
+  std::printf("%s", MatrixLegend().c_str());
   if (bad_cells == 0) {
     std::printf("every cell as expected\n");
     return kExitOk;

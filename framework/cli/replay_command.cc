@@ -23,8 +23,7 @@ namespace {
 
 int RecordExpectations(const std::string& path, schedule::Schedule s) {
   const target::Target& t = *target::FindTarget(s.target);
-  std::vector<std::string_view> variants = t.variants;
-  if (variants.empty()) variants.push_back(target::kNoVariant);
+  const std::vector<std::string_view> variants = target::VariantsOf(t, s.scenario);
   s.expectations.clear();
   // The replay note is regenerated, never carried over.
   std::erase_if(s.notes, [](const std::string& n) {
@@ -69,7 +68,7 @@ int ReplayCommand(const Flags& f, const std::vector<std::string>& positional) {
   const target::Target& t = *target::FindTarget(s.target);
   if (f.record_expectations) return RecordExpectations(path, s);
   const std::string variant = f.variant.empty() ? s.variant : f.variant;
-  if (!CheckVariant(t, variant, &error)) return UsageError(error);
+  if (!CheckVariant(t, s.scenario, variant, &error)) return UsageError(error);
 
   rt::MachineOptions options = s.options;
   options.record_full_trace = true;  // For the swimlane and the pictures.
@@ -109,10 +108,13 @@ int ReplayCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   if (variant != s.variant) {
     if (const schedule::Expectation* recorded = s.ExpectationFor(s.variant)) {
-      const bool same = recorded->outcome == o.outcome;
-      std::printf("  under %s the recorded %s is %s\n", variant.c_str(),
-                  recorded->outcome.c_str(), same ? "still there" : "gone");
+      std::printf("  under %s %s\n", variant.c_str(),
+                  schedule::CompareToRecorded(recorded->outcome, o.outcome).c_str());
     }
+  }
+  std::printf("  judged: %s\n", check::DescribeInput(replayer->oracle_input()).c_str());
+  if (const std::string w = check::InputWarning(replayer->oracle_input()); !w.empty()) {
+    std::printf("  %s\n", w.c_str());
   }
 
   report::TimelineInput timeline{replayer->scenario(), replayer->machine(),

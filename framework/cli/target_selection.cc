@@ -7,14 +7,22 @@
 
 namespace rtfuzz::cli {
 
-bool CheckVariant(const target::Target& t, const std::string& variant, std::string* error) {
-  const bool ok = t.variants.empty()
-                      ? variant == target::kNoVariant
-                      : std::find(t.variants.begin(), t.variants.end(), variant) != t.variants.end();
-  if (ok) return true;
-  *error = "unknown variant '" + variant + "' of target " + std::string(t.name) + " (valid: " +
-           (t.variants.empty() ? std::string(target::kNoVariant) : target::JoinNames(t.variants)) +
-           ")";
+bool CheckVariant(const target::Target& t, const std::string& scenario, const std::string& variant,
+                  std::string* error) {
+  const bool known = t.variants.empty()
+                         ? variant == target::kNoVariant
+                         : std::find(t.variants.begin(), t.variants.end(), variant) != t.variants.end();
+  if (!known) {
+    *error = "unknown variant '" + variant + "' of target " + std::string(t.name) + " (valid: " +
+             (t.variants.empty() ? std::string(target::kNoVariant)
+                                 : target::JoinNames(t.variants)) +
+             ")";
+    return false;
+  }
+  const std::vector<std::string_view> takes = target::VariantsOf(t, scenario);
+  if (std::find(takes.begin(), takes.end(), variant) != takes.end()) return true;
+  *error = "scenario '" + scenario + "' of target " + std::string(t.name) +
+           " does not take variant '" + variant + "' (it takes: " + target::JoinNames(takes) + ")";
   return false;
 }
 
@@ -55,8 +63,9 @@ bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
              " (valid: " + target::JoinNames(t.scenarios) + ")";
     return false;
   }
-  out->variant = f.variant.empty() ? std::string(t.default_variant) : f.variant;
-  return CheckVariant(t, out->variant, error);
+  out->variant =
+      f.variant.empty() ? std::string(target::DefaultVariantOf(t, out->scenario)) : f.variant;
+  return CheckVariant(t, out->scenario, out->variant, error);
 }
 
 }  // namespace rtfuzz::cli

@@ -25,7 +25,8 @@ struct Selection {
 bool SelectTarget(const Flags& flags, Selection* out, std::string* error);
 
 // Checks a --variant of `target` (the error names the valid ones).
-bool CheckVariant(const target::Target& target, const std::string& variant, std::string* error);
+bool CheckVariant(const target::Target& target, const std::string& scenario,
+                  const std::string& variant, std::string* error);
 
 }  // namespace rtfuzz::cli
 

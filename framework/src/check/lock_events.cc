@@ -10,9 +10,10 @@
 
 namespace rtfuzz::check {
 
-void LockAcquire(LockId lock, const char* name, LockMode mode, bool trylock, const char* site) {
+void LockAcquire(LockId lock, const char* name, LockMode mode, bool trylock, const char* site,
+                 LockKind kind) {
   rt::Annotate(rt::Op::kLockAcquire, lock, mode == LockMode::kShared ? 1 : 0);
-  if (auto* s = internal::ActiveState()) s->OnAcquire(lock, name, mode, trylock, site);
+  if (auto* s = internal::ActiveState()) s->OnAcquire(lock, name, mode, trylock, site, kind);
 }
 
 void LockContended(LockId lock, const char* site) {
@@ -46,6 +47,13 @@ void LockEntryPublished(LockId lock, const char* /*site*/) {
 
 void LockEntryCleared(LockId lock, const char* /*site*/) {
   if (auto* s = internal::ActiveState()) s->OnEntryCleared(lock);
+}
+
+void LockNamed(LockId lock, const char* name) {
+  if (auto* s = internal::ActiveState()) {
+    internal::LockInfo& l = s->lock(lock);
+    if (l.name == nullptr) l.name = name;
+  }
 }
 
 void Invariant(bool holds, const char* what, const char* site) {

@@ -24,12 +24,18 @@ void OracleState::Record(rt::ContextId id, LockEvent::Kind kind, LockId lock) {
 }
 
 void OracleState::OnAcquire(LockId id, const char* name, LockMode mode, bool trylock,
-                            const char* site) {
+                            const char* site, LockKind kind) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
   LockInfo& l = lock(id);
   if (l.name == nullptr) l.name = name;
+  if (kind != LockKind::kLock) l.kind = kind;
+  ++input.lock_events;
   ContextState& c = contexts_[me];
+  if (l.kind == LockKind::kSeqcount && mode == LockMode::kShared) {
+    c.seq_read = id;  // Must be released in this step unless it waits.
+    c.seq_read_step = view_.step();
+  }
   c.attempting = true;
   c.attempt_lock = id;
   c.attempt_mode = mode;
@@ -56,6 +62,10 @@ void OracleState::OnContended(LockId id, const char* site) {
     c.claims.push_back(Claim{id, false, site});
     Record(me, LockEvent::kLock, id);
   }
+  if (c.seq_read == id) c.seq_read = ContextState::kNoSeqRead;  // A wait, not a hold.
+  ++input.lock_events;
+  ++input.waits;
+  if (view_.context_kind(me) == rt::ContextKind::kTask) ++input.task_waits;
   c.waiting = true;
   c.wait_since = view_.now();
   c.predecessor = rt::kNoContext;
@@ -78,17 +88,47 @@ void OracleState::OnAcquired(LockId id, const char* site) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
   ContextState& c = contexts_[me];
-  const LockMode mode =
-      c.attempting && c.attempt_lock == id ? c.attempt_mode : LockMode::kExclusive;
+  const bool attempt = c.attempting && c.attempt_lock == id;
+  bool claimed = attempt;  // Or an attempt another lock's wait nested in.
+  for (const Claim& claim : c.claims) claimed |= claim.lock == id && !claim.acquired;
+  if (!claimed) {
+    HookError("lock_acquired", id, site,
+              "no lock_acquire() (or lock_contended()) of it came first in this context; "
+              "lockdep needs the attempt before its success");
+  }
+  const LockMode mode = attempt ? c.attempt_mode : LockMode::kExclusive;
   LockInfo& l = lock(id);
+  if (l.kind == LockKind::kSeqcount && mode == LockMode::kShared) {
+    // A reader got an even count: it never holds the seqcount.
+    c.seq_read = id;
+    c.seq_read_step = view_.step();
+  }
+  for (size_t i = c.claims.size(); i-- > 0;) {  // The attempt's claim (checked above).
+    if (c.claims[i].lock == id && !c.claims[i].acquired) {
+      c.claims[i].acquired = true;
+      break;
+    }
+  }
+  c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+  c.predecessor = rt::kNoContext;
+  ++input.lock_events;
+  if (l.kind == LockKind::kSeqcount && mode == LockMode::kShared) return;
+  ++input.acquisitions;
   for (const Holder& h : l.holders) {
     if (mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
+    // A lock annotated shared beside an exclusive holder: a real reader/
+    // writer overlap for a lock, but a seqcount must say it is one.
+    const bool reader_writer = mode != h.mode;
     const std::string message =
         view_.context_name(me) + " acquired " + LockName(id) +
         (mode == LockMode::kShared ? " (shared)" : " (exclusive)") + " while " +
         view_.context_name(h.context) + " holds it" +
         (h.mode == LockMode::kShared ? " (shared)" : " (exclusive)") + " since " +
-        FormatDuration(h.since);
+        FormatDuration(h.since) +
+        (reader_writer ? "; if " + LockName(id) +
+                             " is a sequence counter, its readers are not holders: annotate "
+                             "them with seqcount_acquire_read() or use seqcount_t"
+                       : std::string());
     const std::vector<rt::ContextId> involved = {h.context, me};
     view_.Report(Verdict::kMutualExclusion, message,
                  ScenarioTable(involved, "*** TWO HOLDERS ***", 2) + HeldLocks(involved) +
@@ -102,13 +142,6 @@ void OracleState::OnAcquired(LockId id, const char* site) {
   }
   l.holders.push_back(h);
   c.held.push_back(id);
-  bool claimed = false;
-  for (size_t i = c.claims.size(); i-- > 0 && !claimed;) {
-    if (c.claims[i].lock == id && !c.claims[i].acquired) claimed = c.claims[i].acquired = true;
-  }
-  if (!claimed) c.claims.push_back(Claim{id, true, site});  // lock_acquired() alone.
-  c.attempting = c.waiting = c.in_cycle = c.inverted = false;
-  c.predecessor = rt::kNoContext;
   if (l.name == nullptr) l.name = "lock";
 }
 
@@ -116,6 +149,8 @@ void OracleState::OnFailed(LockId id, int error, const char* site) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
   Record(me, LockEvent::kFailed, id);
+  ++input.lock_events;
+  if (error != -kEbusy) ++input.lock_errors;
   if (error != -kEbusy) OnDeadlockResult(me, error, site);
   ContextState& c = contexts_[me];
   for (size_t i = c.claims.size(); i-- > 0;) {
@@ -132,6 +167,18 @@ void OracleState::OnRelease(LockId id, const char* site) {
   const rt::ContextId me = current();
   if (me == rt::kNoContext) return;
   LockInfo& l = lock(id);
+  ContextState& mine = contexts_[me];
+  ++input.lock_events;
+  if (mine.seq_read == id) {
+    mine.seq_read = ContextState::kNoSeqRead;
+    if (view_.step() != mine.seq_read_step) {
+      HookError("lock_release", id, site,
+                "a seqcount reader kept it from step " + std::to_string(mine.seq_read_step) +
+                    " across scheduling points: readers are not holders; release right after "
+                    "the read acquire (as read_seqcount_begin() does), and annotate a wait "
+                    "on an odd count with lock_contended()");
+    }
+  }
   size_t at = l.holders.size();
   for (size_t i = 0; i < l.holders.size(); ++i) {
     if (l.holders[i].context == me) at = i;
@@ -139,7 +186,8 @@ void OracleState::OnRelease(LockId id, const char* site) {
   // Released by another context than the one that took it (a lock handed
   // over, or an owner-less release): drop the only holder.
   if (at == l.holders.size() && l.holders.size() == 1) at = 0;
-  if (at < l.holders.size()) {
+  const bool had_holder = at < l.holders.size();
+  if (had_holder) {
     std::vector<LockId>& held = contexts_[l.holders[at].context].held;
     for (size_t i = held.size(); i-- > 0;) {
       if (held[i] == id) {
@@ -159,11 +207,12 @@ void OracleState::OnRelease(LockId id, const char* site) {
     }
     return false;
   };
-  ContextState& mine = contexts_[me];
-  if (!drop_claim(mine.claims)) {
-    for (ContextState& other : contexts_) {
-      if (drop_claim(other.claims)) break;
-    }
+  bool claimed = drop_claim(mine.claims);
+  for (size_t i = 0; i < contexts_.size() && !claimed; ++i) claimed = drop_claim(contexts_[i].claims);
+  if (!claimed && !had_holder) {
+    HookError("lock_release", id, site,
+              "nobody holds or is taking it (lockdep's \"bad unlock balance\"): a release "
+              "without its lock_acquire(), or released twice");
   }
   // A kernel-hooked lock (no lock_acquired()) ends its attempt here.
   if (mine.attempting && mine.attempt_lock == id) {
@@ -207,6 +256,15 @@ void OracleState::OnEntryCleared(LockId id) {
       return;
     }
   }
+}
+
+void OracleState::HookError(const char* hook, LockId lock, const char* site,
+                            const std::string& why) {
+  const std::string what = std::string(hook) + "(" + LockName(lock) + ") by " +
+                           view_.context_name(current()) + " at " + site;
+  view_.Report(Verdict::kInvariant, "lockdep hook error: " + what + ": " + why,
+               ScenarioTable({current()}, "*** BAD HOOK SEQUENCE ***", 4) + Where(site),
+               std::string(hook) + ":" + LockName(lock) + "@" + site);
 }
 
 void OracleState::OnInvariant(bool holds, const char* what, const char* site) {

@@ -15,6 +15,7 @@
 
 #include "rtfuzz/base/format.h"
 #include "rtfuzz/check/lock_events.h"
+#include "rtfuzz/check/oracles.h"
 #include "rtfuzz/rt/observer.h"
 
 namespace rtfuzz::check::internal {
@@ -35,6 +36,7 @@ struct LockInfo {
   const char* name = nullptr;  // Null until the lock is first seen.
   std::vector<Holder> holders;
   bool keeps_entries = false;  // A LockEntryPublished named it.
+  LockKind kind = LockKind::kLock;
   // The last release, for lost-handoff reports.
   rt::ContextId last_releaser = rt::kNoContext;
   const char* last_release_site = nullptr;
@@ -90,18 +92,26 @@ struct ContextState {
   bool inverted = false;
   uint64_t inverted_since = 0;
   std::vector<LockEvent> history;  // The last kHistory lock events.
+  // A seqcount read that completed (LockAcquired) and awaits its release:
+  // the lock and the machine step it completed at (kNoSeqRead: none).
+  static constexpr LockId kNoSeqRead = ~LockId{0};
+  LockId seq_read = kNoSeqRead;
+  uint64_t seq_read_step = 0;
 };
 
 class OracleState {
  public:
   static constexpr size_t kHistory = 8;
 
+  OracleInput input;  // Over every execution (Start counts them).
+
   void Start(const rt::MachineView& view);
   const rt::MachineView& view() const { return view_; }
   bool active() const;  // This execution is the one running now.
 
   // lock_table.cc: lock events and the safety oracle.
-  void OnAcquire(LockId lock, const char* name, LockMode mode, bool trylock, const char* site);
+  void OnAcquire(LockId lock, const char* name, LockMode mode, bool trylock, const char* site,
+                 LockKind kind);
   void OnContended(LockId lock, const char* site);
   void OnAcquired(LockId lock, const char* site);
   void OnFailed(LockId lock, int error, const char* site);
@@ -110,6 +120,9 @@ class OracleState {
   void OnEntryPublished(LockId lock);
   void OnEntryCleared(LockId lock);
   void OnInvariant(bool holds, const char* what, const char* site);
+  // A lockdep hook called where no lock could be in that state: the verdict
+  // invariant, "<hook>(<lock>) by <context> at <site>: <why>".
+  void HookError(const char* hook, LockId lock, const char* site, const std::string& why);
   void CheckLeaks(rt::ContextId exiting);  // kNoContext: every context (end).
 
   // deadlock_oracle.cc
@@ -213,6 +226,8 @@ template <typename Visit>
 bool OracleState::ForEachSuccessor(rt::ContextId c, Visit visit) const {
   const ContextState& s = contexts_[c];
   if (s.waiting) {
+    // Seqcount readers are never holders, so a waiting reader's edges go to
+    // the writers only.
     for (const Holder& h : locks_[s.attempt_lock].holders) {
       if (s.attempt_mode == LockMode::kShared && h.mode == LockMode::kShared) continue;
       if (visit(h.context)) return true;

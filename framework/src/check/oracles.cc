@@ -23,6 +23,7 @@ void SetActiveState(OracleState* state) { g_active = state; }
 void OracleState::Start(const rt::MachineView& view) {
   view_ = view;
   serial_ = view.execution_serial();
+  ++input.executions;
   seq_ = 0;
   // Cleared in place: executions are short and many, so the vectors keep
   // their capacity instead of reallocating per execution.
@@ -78,5 +79,30 @@ void Oracles::OnExecutionEnd(const rt::MachineView&) {
 }
 
 std::map<uint32_t, std::string> Oracles::LockNames() const { return state_->LockNames(); }
+const OracleInput& Oracles::input() const { return state_->input; }
+
+std::string DescribeInput(const OracleInput& in) {
+  return "mutual-exclusion, leaked-lock: " + std::to_string(in.acquisitions) +
+         " acquisitions; deadlock, starvation: " + std::to_string(in.waits) +
+         " waits; priority-inversion: " + std::to_string(in.task_waits) +
+         " task waits; false-deadlock-report: " + std::to_string(in.lock_errors) +
+         " lock errors";
+}
+
+std::string InputWarning(const OracleInput& in) {
+  if (in.executions == 0) return "";
+  if (in.lock_events == 0) {
+    return "warning: no lock events in " + std::to_string(in.executions) +
+           (in.executions == 1 ? " execution" : " executions") + ": mutual-exclusion, leaked-lock, the deadlock-timing and "
+           "priority-inversion oracles had nothing to judge (spin-deadlock, hang and stall "
+           "still did); annotate the lock (kapi/README.md, \"Writing your own lock\")";
+  }
+  if (in.waits == 0) {
+    return "warning: no lock waits in " + std::to_string(in.executions) +
+           (in.executions == 1 ? " execution" : " executions") + ": lock_contended() was never called, so deadlock timing, starvation "
+           "and priority inversion had nothing to judge";
+  }
+  return "";
+}
 
 }  // namespace rtfuzz::check

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -74,6 +75,29 @@ void WriteCrashReproduce(int fd) {
 
 }  // namespace
 
+namespace {
+
+// Once, after this many executions (libFuzzer's first corpus pass is
+// longer than that): what the oracles had no input for, and a scenario
+// with nothing to choose, on stderr beside libFuzzer's own lines.
+constexpr uint64_t kJudgedAfter = 1000;
+
+void WarnIfNothingJudged(const rt::Scenario& scenario, const check::OracleInput& input,
+                         uint64_t decisions) {
+  if (const std::string w = check::InputWarning(input); !w.empty()) {
+    std::fprintf(stderr, "rtfuzz: %s: %s\n", scenario.name().c_str(), w.c_str());
+  }
+  if (decisions == 0) {
+    std::fprintf(stderr,
+                 "rtfuzz: %s: warning: no decisions in %" PRIu64
+                 " executions: every input runs the same execution (give the scenario something "
+                 "to choose: more CPUs, interrupts, timers)\n",
+                 scenario.name().c_str(), input.executions);
+  }
+}
+
+}  // namespace
+
 const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint8_t* data,
                                         size_t size, const FuzzOptions& options) {
   // Both live as long as the process; every input gets every oracle.
@@ -89,6 +113,9 @@ const rt::ExecutionResult& RunFuzzInput(const rt::Scenario& scenario, const uint
   rt::SetCrashReproduceHook(&WriteCrashReproduce);
   sched::ByteSource source(data, size);
   machine->Run(scenario, source, index++, &result);
+  static uint64_t decisions = 0;
+  decisions += result.decisions.size();
+  if (index == kJudgedAfter) WarnIfNothingJudged(scenario, oracles->input(), decisions);
   if (result.ok() || (options.is_finding && !options.is_finding(result))) return result;
   report::ReportOptions report_options;
   report_options.reproduce = ReproduceLine(scenario, data, size, options);

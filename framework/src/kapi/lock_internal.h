@@ -80,7 +80,8 @@ struct LockSite {
 // The site of `map` for this operation: assigns the lock's id on first use.
 LockSite MakeSite(lockdep_map* map, const char* site);
 
-void AnnotateAcquire(const LockSite& l, check::LockMode mode, bool trylock);
+void AnnotateAcquire(const LockSite& l, check::LockMode mode, bool trylock,
+                     check::LockKind kind = check::LockKind::kLock);
 void AnnotateContended(LockSite& l);  // Once per attempt.
 void AnnotateAcquired(const LockSite& l);
 void AnnotateFailed(const LockSite& l, int error);

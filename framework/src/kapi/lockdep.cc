@@ -98,10 +98,11 @@ LockSite MakeSite(lockdep_map* map, const char* site) {
                   map->name != nullptr ? map->name : kUnnamed, SiteOr(site)};
 }
 
-void AnnotateAcquire(const LockSite& l, check::LockMode mode, bool trylock) {
+void AnnotateAcquire(const LockSite& l, check::LockMode mode, bool trylock,
+                     check::LockKind kind) {
   Held().push_back(
       HeldLock{CurrentOwner(), l.id, mode == check::LockMode::kShared, false});
-  check::LockAcquire(l.id, l.name, mode, trylock, l.site);
+  check::LockAcquire(l.id, l.name, mode, trylock, l.site, kind);
 }
 
 void AnnotateContended(LockSite& l) {
@@ -117,6 +118,7 @@ void AnnotateAcquired(const LockSite& l) {
   } else {
     Held().push_back(HeldLock{owner, l.id, false, true});  // No lock_acquire first.
   }
+  check::LockNamed(l.id, l.name);
   check::LockAcquired(l.id, l.site);
 }
 
@@ -136,6 +138,7 @@ void AnnotateRelease(const LockSite& l) {
     }
   }
   if (h != nullptr) EraseHeld(h);
+  check::LockNamed(l.id, l.name);
   check::LockRelease(l.id, l.site);
 }
 
@@ -207,7 +210,9 @@ void lock_acquire(struct lockdep_map* lock, unsigned int subclass, int trylock, 
   const LockSite l = internal::MakeSite(lock, ip);
   internal::AnnotateAcquire(
       l, read != 0 ? rtfuzz::check::LockMode::kShared : rtfuzz::check::LockMode::kExclusive,
-      trylock != 0);
+      trylock != 0,
+      lock->rtfuzz_kind == RTFUZZ_LD_SEQCOUNT ? rtfuzz::check::LockKind::kSeqcount
+                                              : rtfuzz::check::LockKind::kLock);
 }
 
 void lock_release(struct lockdep_map* lock, const char* ip) {

@@ -7,6 +7,7 @@
 #include "rtfuzz/rt/context.h"
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include "machine_impl.h"
@@ -165,11 +166,47 @@ uint64_t MachineImpl::PmuCount(int cpu, PmuEvent event) const {
 
 namespace {
 
-internal::MachineImpl& M() {
+// An rt call where no context runs. Inside Scenario::OnReset or an end
+// check it throws, so the execution ends with the verdict "exception" and
+// this message; anywhere else (no execution at all) it is incorrect usage.
+[[noreturn]] void OutsideContexts(const internal::MachineImpl* m, const char* function) {
+  if (m != nullptr && m->outside_contexts() != nullptr) {
+    throw std::logic_error(
+        "rtfuzz::rt::" + std::string(function) + "() called from " + m->outside_contexts() +
+        ", outside every task and handler: only kapi initialisers and plain accesses "
+        "(atomic_set, WRITE_ONCE, READ_ONCE, ...) may run there; move the rest into a task "
+        "body");
+  }
+  ::rtfuzz::internal::CheckFailed("incorrect usage", function,
+                        "rtfuzz::rt call outside a running task or handler (no execution is "
+                        "running): call it from a task or handler body",
+                        __FILE__, __LINE__);
+  __builtin_unreachable();
+}
+
+// The machine of the running context. `caller`: the rt function that asks
+// (the compiler's __builtin_FUNCTION(), as std::source_location is not in
+// every toolchain we build with), named in the error when there is none.
+internal::MachineImpl& M(const char* caller = __builtin_FUNCTION()) {
   internal::MachineImpl* m = internal::MachineImpl::Running();
-  RTFUZZ_PRECONDITION(m != nullptr && m->current() != nullptr,
-                      "rtfuzz::rt call outside a running task or handler");
+  if (__builtin_expect(m == nullptr || m->current() == nullptr, 0)) {
+    OutsideContexts(m, caller);
+  }
   return *m;
+}
+
+// The running machine, also while it runs scenario code outside contexts:
+// for questions about the execution, not the context.
+internal::MachineImpl& RunningMachine(const char* caller = __builtin_FUNCTION()) {
+  internal::MachineImpl* m = internal::MachineImpl::Running();
+  if (m == nullptr) OutsideContexts(m, caller);
+  return *m;
+}
+
+// A kapi access in OnReset or an end check: plain, no point and no trace.
+bool PlainAccess() {
+  internal::MachineImpl* m = internal::MachineImpl::Running();
+  return m != nullptr && m->current() == nullptr && m->outside_contexts() != nullptr;
 }
 
 internal::Context& Current() { return *M().current(); }
@@ -178,7 +215,10 @@ internal::Context& Current() { return *M().current(); }
 // on their stacks may still call in: operations that would change the
 // execution (points, blocking, waking, decisions) do nothing then; queries
 // answer about the unwinding context.
-bool Dying() { return M().tearing_down(); }
+bool Dying() {
+  const internal::MachineImpl* m = internal::MachineImpl::Running();
+  return m != nullptr && m->tearing_down();
+}
 
 }  // namespace
 
@@ -201,6 +241,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
     if (flags & kPointRead) m->current()->fp_flags |= internal::kFpAnonymousRead;
     return m->Point(op, object, value, flags);
   }
+  if (PlainAccess()) return;
   if (!Dying()) M().Point(op, object, value, flags);
 }
 
@@ -211,6 +252,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatil
     m->NoteWord(flags, word, bits);  // The spin detector's log.
     return m->Point(op, object, value, flags);
   }
+  if (PlainAccess()) return;
   if (!Dying()) M().Point(op, object, value, flags);
 }
 // rt::Spin(): on x86-64 a trampoline that saves the caller's callee-saved
@@ -275,6 +317,7 @@ bool Wake(TaskId task) { return Dying() ? false : M().Wake(task); }
 void SleepFor(uint64_t ns) {
   if (!Dying()) M().SleepFor(ns);
 }
+uint64_t ScheduleTimeout(uint64_t ns) { return Dying() ? 0 : M().ScheduleTimeout(ns); }
 void Yield() {
   if (!Dying()) M().Yield();
 }
@@ -284,7 +327,7 @@ void SetEffectivePriority(TaskId task, int prio) {
   if (!Dying()) M().SetEffectivePriority(task, prio);
 }
 int CurrentCpu() { return Current().cpu; }
-int NumCpus() { return M().scenario().num_cpus(); }
+int NumCpus() { return RunningMachine().scenario().num_cpus(); }
 ContextId CurrentContextId() { return Current().id; }
 ContextKind CurrentContextKind() { return Current().kind; }
 uint32_t PreemptCount() { return Current().preempt_count; }
@@ -332,8 +375,8 @@ void Report(Verdict verdict, std::string_view message) {
   M().Report(verdict, message);
   __builtin_unreachable();  // From a fiber, Report switches away for good.
 }
-bool PreemptRt() { return M().scenario().preempt_rt(); }
-uint64_t ExecutionSerial() { return M().execution_serial(); }
+bool PreemptRt() { return RunningMachine().scenario().preempt_rt(); }
+uint64_t ExecutionSerial() { return RunningMachine().execution_serial(); }
 void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg) {
   if (!Dying()) M().QueueInterruptWork(cpu, vector, fn, arg);
 }

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "machine_impl.h"
+#include "word_names.h"
 #include "rtfuzz/base/check.h"
 
 namespace rtfuzz::rt::internal {
@@ -155,12 +156,16 @@ Context* MachineImpl::PickCpu(VirtualCpu* from, Leave why) {
       Notify([](Observer& o, const MachineView& v) { o.OnHang(v); });
       if (finished_) return nullptr;  // An oracle named it (on the runner).
       std::string blocked;
+      std::string site;  // The sleepers and what they sleep on, not who ran last.
       for (const auto& t : tasks_) {
-        if (t->state != RunState::kExited && !t->idle) blocked += " " + t->ctx.name;
+        if (t->state == RunState::kExited || t->idle) continue;
+        blocked += " " + t->ctx.name;
+        site += (site.empty() ? "" : ",") + t->ctx.name;
+        if (t->sleep_on != nullptr) site += "@" + NameWord(t->sleep_on, 0, 0);
       }
       // Report(): from a fiber it does not return; on the runner it records.
       Report(Verdict::kHang, "nothing can run and no timer is pending; waiting:" + blocked,
-             HangReport());
+             HangReport(), site);
       return nullptr;
     }
     if (now_ >= options_.max_time_ns) {

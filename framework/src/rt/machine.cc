@@ -314,14 +314,21 @@ void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
   result->decisions.clear();
   result->execution_index = execution_index;
   ResetExecution(source, execution_index);
-  if (std::string error; !CallScenarioCode(scenario.reset(), &error)) {
-    Finish(Verdict::kException, "the scenario's OnReset threw: " + error);
+  // OnReset runs outside every context: kapi initialisers and accesses
+  // there are plain (context.h), anything else a clear error.
+  running_ = this;
+  outside_contexts_ = "Scenario::OnReset";
+  std::string reset_error;
+  const bool reset_ok = CallScenarioCode(scenario.reset(), &reset_error);
+  outside_contexts_ = nullptr;
+  if (!reset_ok) {
+    running_ = nullptr;
+    Finish(Verdict::kException, "the scenario's OnReset threw: " + reset_error);
     FillResult(result);
     result_ = nullptr;
     source_ = nullptr;
     return;
   }
-  running_ = this;
   InstallCrashHandlers();
 
   Notify([](Observer& o, const MachineView& v) { o.OnExecutionStart(v); });
@@ -377,7 +384,10 @@ void MachineImpl::RunEndChecks() {
   for (const EndCheck& check : scenario_->end_checks()) {
     bool holds = false;
     std::string error;
-    if (!CallScenarioCode([&] { holds = check.holds(); }, &error)) {
+    outside_contexts_ = "an end check";
+    const bool ok = CallScenarioCode([&] { holds = check.holds(); }, &error);
+    outside_contexts_ = nullptr;
+    if (!ok) {
       Finish(Verdict::kException, "end check '" + check.name + "' threw: " + error, {},
              "end check " + check.name);
       return;

@@ -64,6 +64,10 @@ class MachineImpl {
 
   // The machine running an execution on this thread, or null.
   static MachineImpl* Running() { return running_; }
+  // While the machine runs scenario code outside every context (OnReset,
+  // end checks): where ("Scenario::OnReset", "an end check"), else null.
+  // Accesses made there are plain (rt::Point does nothing).
+  const char* outside_contexts() const { return outside_contexts_; }
 
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
   void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
@@ -102,6 +106,7 @@ class MachineImpl {
   void Schedule();
   bool Wake(TaskId task);
   void SleepFor(uint64_t ns);
+  uint64_t ScheduleTimeout(uint64_t ns);
   void Yield();
   Task& TaskById(TaskId task);
   void SetEffectivePriority(TaskId task, int prio);
@@ -322,6 +327,7 @@ class MachineImpl {
   uint64_t warp_run_start_ = 0;
   bool finished_ = false;
   bool tearing_down_ = false;
+  const char* outside_contexts_ = nullptr;
   int live_tasks_ = 0;
   TimerQueue timers_;
   uint64_t trace_hash_ = 0;

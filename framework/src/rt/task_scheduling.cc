@@ -269,6 +269,18 @@ void MachineImpl::SleepFor(uint64_t ns) {
   BlockCurrent(Op::kSleep, task.id, when);
 }
 
+uint64_t MachineImpl::ScheduleTimeout(uint64_t ns) {
+  Task& task = CurrentTaskOrDie("schedule_timeout()");
+  RequireSleepable("schedule_timeout()");
+  const uint64_t deadline = now_ + options_.step_ns + ns;
+  if (task.state == RunState::kBlocked) {
+    ++task.sleep_generation;  // A wakeup before the deadline cancels it.
+    AddTimer(deadline, TimerKind::kWakeTask, task.id, task.sleep_generation);
+  }
+  BlockCurrent(Op::kSchedule, task.id, task.state == RunState::kBlocked);
+  return deadline > now_ ? deadline - now_ : 0;
+}
+
 bool MachineImpl::Wake(TaskId id) {
   RTFUZZ_PRECONDITION(current_ != nullptr, "rt call outside a running context");
   const bool woke = WakeTask(TaskById(id), current_->cpu);

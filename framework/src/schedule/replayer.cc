@@ -39,6 +39,7 @@ const rt::Scenario& Replayer::scenario() const { return state_->scenario; }
 std::map<uint32_t, std::string> Replayer::lock_names() const {
   return state_->oracles.LockNames();
 }
+const check::OracleInput& Replayer::oracle_input() const { return state_->oracles.input(); }
 
 const ReplayOutcome& Replayer::Run(const std::vector<sched::Decision>& decisions) {
   sched::ReplaySource source(decisions);
@@ -101,6 +102,16 @@ Expectation ExpectationOf(std::string_view variant, const ReplayOutcome& got) {
   e.outcome = got.outcome;
   if (got.finding()) e.signature = got.result->signature;
   return e;
+}
+
+std::string CompareToRecorded(std::string_view recorded, std::string_view now) {
+  const std::string was = "the recorded " + std::string(recorded);
+  if (recorded == now) return was + " is still there";
+  const auto benign = [](std::string_view o) {
+    return o == "clean" || o.rfind("tolerated:", 0) == 0;
+  };
+  if (benign(now) || benign(recorded)) return was + " is gone (" + std::string(now) + ")";
+  return was + " is relabelled as " + std::string(now) + " (still a finding)";
 }
 
 std::vector<std::string> DecisionReasons(const rt::Machine& machine,

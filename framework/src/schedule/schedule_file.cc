@@ -260,20 +260,22 @@ bool ValidateSchedule(const Schedule& s, std::string_view path, std::string* err
                                           "' (valid: " + target::JoinNames(names) + ")");
   }
   std::string what;
-  if (!target::MakeScenario(*t, s.scenario, t->default_variant, &what).has_value()) {
+  if (!target::MakeScenario(*t, s.scenario, target::DefaultVariantOf(*t, s.scenario), &what)
+           .has_value()) {
     return reader.Fail(s.scenario_line, what);
   }
+  const std::vector<std::string_view> takes = target::VariantsOf(*t, s.scenario);
   auto check_variant = [&](std::string_view variant, int line) {
-    const bool ok = t->variants.empty()
-                        ? variant == target::kNoVariant
-                        : std::find(t->variants.begin(), t->variants.end(), variant) !=
-                              t->variants.end();
-    if (ok) return true;
-    return reader.Fail(line, "unknown variant '" + std::string(variant) + "' of target " + s.target +
-                                 " (valid: " +
-                                 (t->variants.empty() ? std::string(target::kNoVariant)
-                                                      : target::JoinNames(t->variants)) +
-                                 ")");
+    if (std::find(takes.begin(), takes.end(), variant) != takes.end()) return true;
+    const bool known = std::find(t->variants.begin(), t->variants.end(), variant) !=
+                       t->variants.end();
+    if (known) {
+      return reader.Fail(line, "scenario '" + s.scenario + "' of target " + s.target +
+                                   " does not take variant '" + std::string(variant) +
+                                   "' (it takes: " + target::JoinNames(takes) + ")");
+    }
+    return reader.Fail(line, "unknown variant '" + std::string(variant) + "' of target " +
+                                 s.target + " (valid: " + target::JoinNames(takes) + ")");
   };
   if (!check_variant(s.variant, s.variant_line)) return false;
   for (const Expectation& e : s.expectations) {

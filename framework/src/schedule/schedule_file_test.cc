@@ -55,6 +55,15 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text.replace(at, from.size(), to);
 }
 
+TEST(ScheduleFileTest, AnotherVariantsOutcomeIsComparedToTheRecordedOne) {
+  EXPECT_EQ(CompareToRecorded("missed-AA", "missed-AA"), "the recorded missed-AA is still there");
+  EXPECT_EQ(CompareToRecorded("missed-AA", "clean"), "the recorded missed-AA is gone (clean)");
+  EXPECT_EQ(CompareToRecorded("missed-AA", "spin-deadlock"),
+            "the recorded missed-AA is relabelled as spin-deadlock (still a finding)");
+  EXPECT_EQ(CompareToRecorded("missed-AA", "tolerated:entry-before-acquire"),
+            "the recorded missed-AA is gone (tolerated:entry-before-acquire)");
+}
+
 TEST(ScheduleFileTest, ReadsEveryField) {
   const Schedule s = ParseOk(kGood);
   EXPECT_EQ(s.target, "rqspinlock");

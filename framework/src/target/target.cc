@@ -31,6 +31,25 @@ std::string JoinNames(const std::vector<std::string_view>& names) {
   return out;
 }
 
+std::vector<std::string_view> VariantsOf(const Target& target, std::string_view scenario) {
+  if (target.variants.empty()) return {kNoVariant};
+  if (target.scenario_variants == nullptr) return target.variants;
+  const std::vector<std::string_view> takes = target.scenario_variants(scenario);
+  std::vector<std::string_view> out;
+  for (std::string_view v : target.variants) {
+    if (Contains(takes, v)) out.push_back(v);
+  }
+  return out;
+}
+
+std::string_view DefaultVariantOf(const Target& target, std::string_view scenario) {
+  if (target.variants.empty()) return kNoVariant;
+  if (target.scenario_variants == nullptr) return target.default_variant;
+  const std::vector<std::string_view> takes = target.scenario_variants(scenario);
+  if (takes.empty() || Contains(takes, target.default_variant)) return target.default_variant;
+  return takes.front();
+}
+
 std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view scenario,
                                          std::string_view variant, std::string* error) {
   if (!Contains(target.scenarios, scenario)) {
@@ -45,6 +64,13 @@ std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view 
              std::string(target.name) + " (valid: " +
              (target.variants.empty() ? std::string(kNoVariant) : JoinNames(target.variants)) +
              ")";
+    return std::nullopt;
+  }
+  if (const std::vector<std::string_view> takes = VariantsOf(target, scenario);
+      !Contains(takes, variant)) {
+    *error = "scenario '" + std::string(scenario) + "' of target " + std::string(target.name) +
+             " does not take variant '" + std::string(variant) + "' (it takes: " +
+             JoinNames(takes) + ")";
     return std::nullopt;
   }
   return target.make(scenario, variant);

@@ -39,18 +39,33 @@ enum class LockMode : uint8_t {
   kShared,     // read_lock, down_read
 };
 
+// What the lock is, which decides what sharing means. The first event
+// that names a kind fixes it for the execution.
+enum class LockKind : uint8_t {
+  kLock,      // A lock: shared holders exclude exclusive ones.
+  kSeqcount,  // A sequence counter: writers (exclusive) exclude each other;
+              // readers (shared) are never holders. A reader's attempt is
+              // instantaneous (lock_acquire then lock_release in one step)
+              // unless it waits on an odd count (LockContended .. LockAcquired),
+              // a wait for the writer; a reader that stays "acquired" across
+              // a scheduling point is a hook error (verdict invariant).
+};
+
 // An attempt begins (lockdep's lock_acquire). `trylock` attempts never wait.
 void LockAcquire(LockId lock, const char* name, LockMode mode, bool trylock,
-                 const char* site);
+                 const char* site, LockKind kind = LockKind::kLock);
 // The attempt has to wait (lock_contended): the wait-for graph gets an edge.
 void LockContended(LockId lock, const char* site);
-// The attempt succeeded (lock_acquired); for a trylock, its success.
+// The attempt succeeded (lock_acquired); for a trylock, its success. Without
+// an attempt (no LockAcquire or LockContended first) it is a hook error: the
+// verdict invariant, naming the hook.
 void LockAcquired(LockId lock, const char* site);
 // The attempt ended without the lock: `error` is negative errno: -EDEADLK
 // (the lock says it detected a deadlock), -ETIMEDOUT (it gave up), -EBUSY (a
 // trylock found it taken).
 void LockFailed(LockId lock, int error, const char* site);
-// The lock is released (lock_release).
+// The lock is released (lock_release). Releasing a lock nobody holds or
+// claims is a hook error (lockdep's "bad unlock balance"): verdict invariant.
 void LockRelease(LockId lock, const char* site);
 
 // A queued lock (MCS, ticket): the waiting context cannot get `lock` before
@@ -72,6 +87,11 @@ void LockWaitsBehind(LockId lock, uint16_t predecessor, const char* site);
 // are withdrawn newest first.
 void LockEntryPublished(LockId lock, const char* site);
 void LockEntryCleared(LockId lock, const char* site);
+
+// Names `lock` for reports if no event named it yet (kapi calls it before
+// lock_acquired()/lock_release(), so a hook error names the lock). Not a
+// trace record.
+void LockNamed(LockId lock, const char* name);
 
 // A scenario or target invariant: if !holds, the verdict "invariant".
 void Invariant(bool holds, const char* what, const char* site);

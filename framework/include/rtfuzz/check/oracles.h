@@ -51,6 +51,22 @@ namespace internal {
 class OracleState;
 }  // namespace internal
 
+// What the oracles had to judge, summed over the executions they observed:
+// a run that gave them nothing says so instead of reading as "clean".
+struct OracleInput {
+  uint64_t executions = 0;
+  uint64_t lock_events = 0;   // Every lock event (lock_acquire .. lock_release).
+  uint64_t acquisitions = 0;  // Holds begun: mutual-exclusion and leaked-lock judge these.
+  uint64_t waits = 0;         // lock_contended: deadlock, starvation and inversion judge these.
+  uint64_t task_waits = 0;    // The waits of tasks (what priority inversion needs).
+  uint64_t lock_errors = 0;   // -EDEADLK/-ETIMEDOUT results: false-deadlock-report.
+};
+
+// "mutual-exclusion, leaked-lock: N acquisitions; ..." for summaries, and
+// the warning (empty if none) when lock events were missing: one line each.
+std::string DescribeInput(const OracleInput& input);
+std::string InputWarning(const OracleInput& input);
+
 class Oracles final : public rt::Observer {
  public:
   Oracles();
@@ -68,6 +84,8 @@ class Oracles final : public rt::Observer {
   // The name of every lock the last execution's lock events named, by lock
   // id (the trace's object id for lock records): for pictures of the trace.
   std::map<uint32_t, std::string> LockNames() const;
+  // What every execution observed so far gave the oracles.
+  const OracleInput& input() const;
 
  private:
   std::unique_ptr<internal::OracleState> state_;

@@ -6,7 +6,13 @@
 // is built from these; scenario bodies may call them directly.
 //
 // Every function here must be called from inside a running execution (a task
-// or handler body); calling one outside is incorrect usage. The functions
+// or handler body). Scenario code the machine runs outside every context
+// (Scenario::OnReset, end checks) may make kapi's plain accesses: a Point
+// there does nothing (no point, no trace), so a library's *_init() with
+// atomic stores runs as it would before the lock is shared; ExecutionSerial,
+// NumCpus and PreemptRt answer too. Any other call there ends the execution
+// with the verdict "exception" and a message naming the call and the fix;
+// with no execution at all it is incorrect usage. The functions
 // marked "a point" are scheduling points: the machine may switch to another
 // CPU there, or deliver an interrupt on this one. Nothing else switches.
 //
@@ -105,6 +111,10 @@ void Schedule();
 bool Wake(TaskId task);
 // Blocks for `ns` of virtual time. A point.
 void SleepFor(uint64_t ns);
+// schedule_timeout(): Schedule(), and a task that blocks there is woken
+// after `ns` of virtual time unless something wakes it first. Returns the
+// time left (0: it timed out). A point.
+uint64_t ScheduleTimeout(uint64_t ns);
 // sched_yield(): to the tail of its priority. A point.
 void Yield();
 // Kernel prio scale: 0..98 for SCHED_FIFO 99..1, 120 for SCHED_OTHER; lower

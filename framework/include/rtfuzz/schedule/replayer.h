@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rtfuzz/check/oracles.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/decision_source.h"
 #include "rtfuzz/schedule/schedule_file.h"
@@ -54,6 +55,8 @@ class Replayer {
   const rt::Scenario& scenario() const;
   // Lock id -> name in the last run (check::Oracles::LockNames).
   std::map<uint32_t, std::string> lock_names() const;
+  // What the oracles had to judge over every run of this replayer.
+  const check::OracleInput& oracle_input() const;
   const target::Target& target() const { return target_; }
   const std::string& variant() const { return variant_; }
   uint64_t runs() const { return runs_; }
@@ -79,6 +82,12 @@ bool MatchesExpectation(const Expectation& expected, const ReplayOutcome& got, s
 // The expectation a run writes into a file: its outcome, and the signature
 // for a finding.
 Expectation ExpectationOf(std::string_view variant, const ReplayOutcome& got);
+
+// What became of the outcome a file recorded under its own variant when the
+// schedule runs under another: "the recorded missed-AA is still there",
+// "... is gone (clean)", or "the recorded missed-AA is relabelled as
+// spin-deadlock" (still a finding, another verdict).
+std::string CompareToRecorded(std::string_view recorded, std::string_view now);
 
 // The schedule of the replayer's last run: its target, scenario, variant
 // and machine options, the decisions it recorded (the quiet tail dropped)

@@ -35,7 +35,18 @@ struct Target {
   std::string_view default_variant;  // kNoVariant if there are none.
   // Builds `scenario` under `variant`; both are names from the lists above.
   rt::Scenario (*make)(std::string_view scenario, std::string_view variant) = nullptr;
+  // The variants `scenario` takes (a subset of `variants`), its default
+  // first unless it takes default_variant. Null: every scenario takes every
+  // variant.
+  std::vector<std::string_view> (*scenario_variants)(std::string_view scenario) = nullptr;
 };
+
+// The variants `scenario` of `target` takes, in the target's order ({"-"}
+// for a target without variants).
+std::vector<std::string_view> VariantsOf(const Target& target, std::string_view scenario);
+// What a scenario runs under when no variant is named: the target's default
+// if the scenario takes it, else the first it takes.
+std::string_view DefaultVariantOf(const Target& target, std::string_view scenario);
 
 // Every target linked into the program, in a fixed order.
 const std::vector<Target>& Targets();

@@ -69,12 +69,21 @@
 struct lock_class_key {
 };
 
+/*
+ * What the map stands for (rtfuzz/check/lock_events.h LockKind): a lock, or
+ * a sequence counter, whose readers are never holders. seqcount_t's
+ * initialisers and the seqcount_acquire*() hooks mark it.
+ */
+#define RTFUZZ_LD_LOCK		0
+#define RTFUZZ_LD_SEQCOUNT	1
+
 struct lockdep_map {
 	const char *name;
 	struct rtfuzz_kapi_obj rtfuzz_obj;	/* the lock's id in traces */
+	int rtfuzz_kind;			/* RTFUZZ_LD_* */
 };
 
-#define STATIC_LOCKDEP_MAP_INIT(_name, _key)	{ (_name), RTFUZZ_KAPI_OBJ_INIT }
+#define STATIC_LOCKDEP_MAP_INIT(_name, _key)	{ (_name), RTFUZZ_KAPI_OBJ_INIT, RTFUZZ_LD_LOCK }
 
 static inline void lockdep_init_map(struct lockdep_map *lock, const char *name,
 				    struct lock_class_key *key, int subclass)
@@ -84,6 +93,7 @@ static inline void lockdep_init_map(struct lockdep_map *lock, const char *name,
 	lock->name = name;
 	lock->rtfuzz_obj.id = 0;
 	lock->rtfuzz_obj.epoch = 0;
+	lock->rtfuzz_kind = RTFUZZ_LD_LOCK;
 }
 
 #define lockdep_set_class(lock, key)		do { (void)(key); } while (0)
@@ -190,6 +200,19 @@ static inline int lock_is_held(const struct lockdep_map *lock)
 #define rwsem_acquire_read(l, s, t, i)		lock_acquire_shared(l, s, t, nullptr, i)
 #define rwsem_release(l, i)			lock_release(l, i)
 
+/*
+ * A sequence counter's hooks (the kernel's names). They mark the map as a
+ * seqcount, so its readers never count as holders: a reader's
+ * seqcount_acquire_read() is released in the same step (the kernel's
+ * seqcount_lockdep_reader_access()), or, while it waits on an odd count,
+ * followed by lock_contended() and lock_acquired() when the count is even.
+ */
+#define seqcount_acquire(l, s, t, i)					\
+	((l)->rtfuzz_kind = RTFUZZ_LD_SEQCOUNT, lock_acquire_exclusive(l, s, t, nullptr, i))
+#define seqcount_acquire_read(l, s, t, i)				\
+	((l)->rtfuzz_kind = RTFUZZ_LD_SEQCOUNT,				\
+	 lock_acquire_shared_recursive(l, s, t, nullptr, i))
+#define seqcount_release(l, i)			lock_release(l, i)
 #define lock_map_acquire(l)		lock_acquire_exclusive(l, 0, 0, nullptr, _THIS_IP_)
 #define lock_map_acquire_read(l)	lock_acquire_shared_recursive(l, 0, 0, nullptr, _THIS_IP_)
 #define lock_map_release(l)		lock_release(l, _THIS_IP_)

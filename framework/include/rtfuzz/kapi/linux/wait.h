@@ -25,13 +25,14 @@
 #include <vector>
 
 #include "rtfuzz/kapi/internal/kapi.h"
+#include "rtfuzz/kapi/internal/object_id.h"
+#include "rtfuzz/kapi/linux/sched.h"
 
 struct wait_queue_entry;
 typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry, unsigned mode,
 				 int flags, void *key);
 
 #define WQ_FLAG_EXCLUSIVE	0x01
-#define TASK_UNINTERRUPTIBLE	0x0002
 
 struct wait_queue_entry {
 	unsigned int flags;
@@ -44,30 +45,39 @@ typedef struct wait_queue_entry wait_queue_entry_t;
 
 struct wait_queue_head {
 	struct wait_queue_entry *first, *last;
+	const char *name;		/* in trace records, like a lock's */
+	struct rtfuzz_kapi_obj rtfuzz_obj;	/* the queue's id in traces */
 };
 typedef struct wait_queue_head wait_queue_head_t;
 
-#define __WAIT_QUEUE_HEAD_INITIALIZER(name) { nullptr, nullptr }
+#define __WAIT_QUEUE_HEAD_INITIALIZER(name) { nullptr, nullptr, #name, RTFUZZ_KAPI_OBJ_INIT }
 #define DECLARE_WAIT_QUEUE_HEAD(name) \
 	struct wait_queue_head name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
 
-static inline void init_waitqueue_head(struct wait_queue_head *wq_head)
+static inline void rtfuzz_kapi_init_waitqueue_head(struct wait_queue_head *wq_head,
+						   const char *name)
 {
 	wq_head->first = wq_head->last = nullptr;
+	wq_head->name = name;
+	wq_head->rtfuzz_obj = RTFUZZ_KAPI_OBJ_INIT;
 }
+#define init_waitqueue_head(wq_head) rtfuzz_kapi_init_waitqueue_head((wq_head), #wq_head)
 
 /* Wakes the entry's task; 1 if it was sleeping. */
 static inline int default_wake_function(struct wait_queue_entry *wq_entry, unsigned, int,
 					void *)
 {
-	return wq_entry->task >= 0 &&
-	       rtfuzz::rt::Wake(static_cast<rtfuzz::rt::TaskId>(wq_entry->task));
+	if (wq_entry->task < 0) return 0;
+	rtfuzz_kapi_task(wq_entry->task)->__state = TASK_RUNNING;
+	return rtfuzz::rt::Wake(static_cast<rtfuzz::rt::TaskId>(wq_entry->task));
 }
 
 namespace rtfuzz::kapi::internal {
 inline void WqAdd(struct wait_queue_head *h, struct wait_queue_entry *e, bool tail)
 {
 	e->queued = true;
+	/* What a hang names when the task sleeps (linux/sched.h). */
+	if (e->task >= 0) rtfuzz_kapi_task(e->task)->rtfuzz_wait_queue = h;
 	if (h->first == nullptr) {
 		e->prev = e->next = nullptr;
 		h->first = h->last = e;
@@ -92,10 +102,27 @@ inline void WqDel(struct wait_queue_head *h, struct wait_queue_entry *e)
 	e->queued = false;
 }
 
-inline void WqPoint(rt::Op op)
+/*
+ * The waiter itself leaves the queue (finish_wait, remove_wait_queue): from
+ * here its sleeps are not on this queue. A waker's autoremove does not count:
+ * a task woken before it slept (a lost wakeup) still sleeps "on" the queue.
+ */
+inline void WqLeft(struct wait_queue_head *h, struct wait_queue_entry *e)
 {
-	rt::Point(op, 0, 0, op == rt::Op::kWrite ? uint32_t{rt::kPointWrite}
-						 : uint32_t{rt::kPointRead});
+	if (e->task < 0) return;
+	struct task_struct *t = rtfuzz_kapi_task(e->task);
+	if (t->rtfuzz_wait_queue == h) t->rtfuzz_wait_queue = nullptr;
+}
+
+/*
+ * One point for a queue operation, recorded on the queue's object id (a
+ * named object in traces): `value` is the number of tasks it woke for a
+ * wakeup, whether the queue is active for a query, else 0.
+ */
+inline void WqPoint(struct wait_queue_head *h, rt::Op op, uint64_t value = 0)
+{
+	rt::Point(op, rtfuzz_kapi_object_id(&h->rtfuzz_obj), value,
+		  op == rt::Op::kWrite ? uint32_t{rt::kPointWrite} : uint32_t{rt::kPointRead});
 }
 }  // namespace rtfuzz::kapi::internal
 
@@ -125,19 +152,20 @@ static inline void add_wait_queue(struct wait_queue_head *wq_head,
 {
 	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
 	rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, /*tail=*/false);
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
 }
 
 static inline void remove_wait_queue(struct wait_queue_head *wq_head,
 				     struct wait_queue_entry *wq_entry)
 {
 	if (wq_entry->queued) rtfuzz::kapi::internal::WqDel(wq_head, wq_entry);
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqLeft(wq_head, wq_entry);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
 }
 
 /* Queues the entry if it is not, then set_current_state(state). */
 static inline void prepare_to_wait(struct wait_queue_head *wq_head,
-				   struct wait_queue_entry *wq_entry, int /*state*/)
+				   struct wait_queue_entry *wq_entry, int state)
 {
 	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
 	/*
@@ -145,13 +173,14 @@ static inline void prepare_to_wait(struct wait_queue_head *wq_head,
 	 * queue's lock, so a waker that finds the entry always finds a task
 	 * about to sleep and its wakeup is not lost.
 	 */
-	rtfuzz::rt::SetCurrentStateBlocked(wq_head);
+	get_current()->rtfuzz_wait_queue = wq_head;
+	rtfuzz::kapi::internal::SetTaskState(static_cast<unsigned int>(state));
 	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, false);
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
 }
 
 static inline void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
-					     struct wait_queue_entry *wq_entry, int /*state*/)
+					     struct wait_queue_entry *wq_entry, int state)
 {
 	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
 	/*
@@ -159,24 +188,26 @@ static inline void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 	 * queue's lock, so a waker that finds the entry always finds a task
 	 * about to sleep and its wakeup is not lost.
 	 */
-	rtfuzz::rt::SetCurrentStateBlocked(wq_head);
+	get_current()->rtfuzz_wait_queue = wq_head;
+	rtfuzz::kapi::internal::SetTaskState(static_cast<unsigned int>(state));
 	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, true);
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
 }
 
 /* Running again, and off the queue. */
 static inline void finish_wait(struct wait_queue_head *wq_head,
 			       struct wait_queue_entry *wq_entry)
 {
-	rtfuzz::rt::SetCurrentStateRunning();
+	rtfuzz::kapi::internal::SetTaskState(TASK_RUNNING);
 	if (wq_entry->queued) rtfuzz::kapi::internal::WqDel(wq_head, wq_entry);
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqLeft(wq_head, wq_entry);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
 }
 
 static inline bool waitqueue_active(struct wait_queue_head *wq_head)
 {
 	const bool active = wq_head->first != nullptr;
-	rtfuzz::rt::Point(rtfuzz::rt::Op::kRead, 0, active, rtfuzz::rt::kPointRead);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kRead, active);
 	return active;
 }
 
@@ -210,13 +241,16 @@ static inline void __wake_up(struct wait_queue_head *wq_head, unsigned mode,
 			break;
 		e = next;
 	}
-	rtfuzz::kapi::internal::WqPoint(rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite,
+					tasks.size() + custom.size());
 	if (tasks.empty() && custom.empty())
 		rtfuzz::rt::NoteWakeup(wq_head, -1);
 	for (int task : tasks) {
 		rtfuzz::rt::NoteWakeup(wq_head, task);
-		if (task >= 0)
+		if (task >= 0) {
+			rtfuzz_kapi_task(task)->__state = TASK_RUNNING;
 			rtfuzz::rt::Wake(static_cast<rtfuzz::rt::TaskId>(task));
+		}
 	}
 	for (struct wait_queue_entry *e : custom)
 		e->func(e, mode, 0, key);
@@ -234,7 +268,7 @@ static inline void __wake_up(struct wait_queue_head *wq_head, unsigned mode,
 			prepare_to_wait(&(wq_head), &__wait, TASK_UNINTERRUPTIBLE); \
 			if (condition)						\
 				break;						\
-			rtfuzz::rt::Schedule();					\
+			schedule();						\
 		}								\
 		finish_wait(&(wq_head), &__wait);				\
 	} while (0)

@@ -1,0 +1,201 @@
+// framework/src/kapi/kapi_kit_test.cc
+//
+// The lock author's kit: <linux/sched.h>'s sleeps and wakeups, seqcounts'
+// lockdep semantics, hook sequences that no lock could produce (verdict
+// invariant, naming the hook, never a finding against the lock), and
+// initialisers run in OnReset, outside every context.
+
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/lockdep.h>
+#include <linux/sched.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "rtfuzz/check/oracles.h"
+#include "rtfuzz/rt/machine.h"
+#include "rtfuzz/sched/byte_source.h"
+
+namespace {
+
+using rtfuzz::Verdict;
+using rtfuzz::rt::Cpu;
+using rtfuzz::rt::ExecutionResult;
+using rtfuzz::rt::Scenario;
+
+class KapiKitTest : public ::testing::Test {
+ protected:
+  void SetUp() override { machine_.AddObserver(&oracles_); }
+  ExecutionResult Run(const Scenario& s) {
+    rtfuzz::sched::ByteSource none(nullptr, 0);
+    return machine_.Run(s, none);
+  }
+  rtfuzz::rt::Machine machine_;
+  rtfuzz::check::Oracles oracles_;
+};
+
+atomic_t g_count;
+spinlock_t g_lock;
+seqcount_t g_seq;
+wait_queue_head_t g_wq;
+int g_plain;
+long g_left;
+int g_woke;
+
+// A library's init with atomic stores, run where users run it.
+void LibraryInit() {
+  atomic_set(&g_count, 7);
+  spin_lock_init(&g_lock);
+  seqcount_init(&g_seq);
+  init_waitqueue_head(&g_wq);
+  WRITE_ONCE(g_plain, 3);
+}
+
+TEST_F(KapiKitTest, ALibraryInitWithAtomicStoresRunsInOnReset) {
+  Scenario s("init", 1);
+  s.OnReset(&LibraryInit);
+  s.AddTask({.name = "t", .body = [] {
+               spin_lock(&g_lock);
+               atomic_inc(&g_count);
+               spin_unlock(&g_lock);
+             }});
+  s.AddEndCheck("init and task ran",
+                [] { return atomic_read(&g_count) == 8 && READ_ONCE(g_plain) == 3; });
+  const ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.message;
+}
+
+TEST_F(KapiKitTest, ALockOperationInOnResetIsAOneLineErrorNamingWhereAndTheFix) {
+  Scenario s("init-locks", 1);
+  s.OnReset([] {
+    spin_lock_init(&g_lock);
+    spin_lock(&g_lock);
+  });
+  s.AddTask({.name = "t", .body = [] {}});
+  const ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kException);
+  EXPECT_NE(r.message.find("called from Scenario::OnReset, outside every task and handler"),
+            std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find("move the rest into a task body"), std::string::npos) << r.message;
+  EXPECT_EQ(r.message.find('\n'), std::string::npos) << r.message;
+}
+
+TEST_F(KapiKitTest, ScheduleTimeoutTimesOutOrReturnsWhatIsLeft) {
+  for (const bool wake : {false, true}) {
+    Scenario s(wake ? "woken" : "timeout", 2);
+    s.AddTask({.name = "sleeper", .affinity = Cpu(0), .body = [] {
+                 set_current_state(TASK_UNINTERRUPTIBLE);
+                 g_left = schedule_timeout(msecs_to_jiffies(5));
+                 g_woke = task_is_running(current);
+               }});
+    if (wake) {
+      s.AddTask({.name = "waker", .affinity = Cpu(1), .start_ns = 1'000'000, .body = [] {
+                   struct task_struct *p = rtfuzz_kapi_task(0);
+                   // The mask decides: an uninterruptible sleeper ignores this one.
+                   EXPECT_EQ(wake_up_state(p, TASK_INTERRUPTIBLE), 0);
+                   EXPECT_EQ(wake_up_process(p), 1);
+                 }});
+    }
+    const ExecutionResult r = Run(s);
+    ASSERT_EQ(r.verdict, Verdict::kPass) << r.message;
+    EXPECT_EQ(g_woke, 1);
+    if (wake) {
+      EXPECT_EQ(g_left, 4) << "woken after 1 of 5 ms: 4 jiffies (rounded up) left";
+    } else {
+      EXPECT_EQ(g_left, 0);
+      EXPECT_GE(r.time_ns, 5'000'000u);
+    }
+  }
+}
+
+lockdep_map g_map = STATIC_LOCKDEP_MAP_INIT("hand_lock", nullptr);
+lockdep_map g_seq_map = STATIC_LOCKDEP_MAP_INIT("hand_seq", nullptr);
+
+TEST_F(KapiKitTest, HookSequencesNoLockCouldMakeAreInvariantsNamingTheHook) {
+  struct Case {
+    const char* name;
+    void (*body)();
+    const char* want;
+  };
+  const Case cases[] = {
+      {"acquired-alone", [] { lock_acquired(&g_map, "hand.c:1"); },
+       "lockdep hook error: lock_acquired(hand_lock) by task:t at hand.c:1: no lock_acquire()"},
+      {"release-unheld", [] { lock_release(&g_map, "hand.c:2"); },
+       "lockdep hook error: lock_release(hand_lock) by task:t at hand.c:2: nobody holds or is "
+       "taking it (lockdep's \"bad unlock balance\")"},
+      {"seq-reader-holds",
+       [] {
+         seqcount_acquire_read(&g_seq_map, 0, 0, "hand.c:3");
+         (void)READ_ONCE(g_plain);  // A scheduling point inside the "read section".
+         seqcount_release(&g_seq_map, "hand.c:4");
+       },
+       "lockdep hook error: lock_release(hand_seq) by task:t at hand.c:4: a seqcount reader kept "
+       "it"},
+  };
+  for (const Case& c : cases) {
+    Scenario s(c.name, 1);
+    s.AddTask({.name = "t", .body = c.body});
+    const ExecutionResult r = Run(s);
+    EXPECT_EQ(r.verdict, Verdict::kInvariant) << c.name << ": " << r.message;
+    EXPECT_NE(r.message.find(c.want), std::string::npos) << c.name << ": " << r.message;
+  }
+}
+
+TEST_F(KapiKitTest, SeqcountReadersNeverConflictWithTheWriterButWritersDo) {
+  Scenario s("seq-readers", 2);
+  s.OnReset([] { seqcount_init(&g_seq); });
+  s.AddTask({.name = "writer", .affinity = Cpu(0), .body = [] {
+               preempt_disable();
+               write_seqcount_begin(&g_seq);
+               WRITE_ONCE(g_plain, 1);
+               write_seqcount_end(&g_seq);
+               preempt_enable();
+             }});
+  s.AddTask({.name = "reader", .affinity = Cpu(1), .body = [] {
+               unsigned seq;
+               do {
+                 seq = read_seqcount_begin(&g_seq);
+                 (void)READ_ONCE(g_plain);
+               } while (read_seqcount_retry(&g_seq, seq));
+             }});
+  for (uint8_t byte = 0; byte < 64; ++byte) {
+    rtfuzz::sched::ByteSource source(&byte, 1);
+    const ExecutionResult r = machine_.Run(s, source);
+    EXPECT_EQ(r.verdict, Verdict::kPass) << int{byte} << ": " << r.message;
+  }
+  EXPECT_GT(oracles_.input().waits, 0u) << "some reader met an odd count";
+
+  Scenario two("seq-writers", 1);
+  two.OnReset([] { seqcount_init(&g_seq); });
+  two.AddTask({.name = "w", .body = [] {
+                 preempt_disable();
+                 write_seqcount_begin(&g_seq);
+                 write_seqcount_begin(&g_seq);  // A second writer inside the first.
+               }});
+  const ExecutionResult r = Run(two);
+  EXPECT_EQ(r.verdict, Verdict::kMutualExclusion) << r.message;
+  EXPECT_NE(r.message.find("&g_seq"), std::string::npos) << r.message;
+}
+
+TEST_F(KapiKitTest, AReaderAnnotatedAsALockReaderIsToldToDeclareTheSeqcount) {
+  Scenario s("lock-reader", 1);
+  s.AddTask({.name = "t", .body = [] {
+               lock_acquire(&g_map, 0, 0, 1, 1, nullptr, "hand.c:10");
+               lock_acquired(&g_map, "hand.c:10");
+               lock_acquire(&g_map, 0, 0, 0, 1, nullptr, "hand.c:11");
+               lock_acquired(&g_map, "hand.c:11");
+             }});
+  const ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kMutualExclusion) << r.message;
+  EXPECT_NE(r.message.find("if hand_lock is a sequence counter, its readers are not holders: "
+                           "annotate them with seqcount_acquire_read() or use seqcount_t"),
+            std::string::npos)
+      << r.message;
+}
+
+}  // namespace
