@@ -144,4 +144,40 @@ for name in missed-AA missed-ABBA late-deadlock-detection false-deadlock-report 
   fi
   { echo; echo "## $name"; echo; echo '```'; sed -E 's/^==[0-9]+==/==PID==/' "$file"; echo '```'; } >>"$out"
 done
+
+# The lock author's kit (targets/userkit), from the rtfuzz command itself:
+# what a run says it judged, and the seqcount and wait-queue findings.
+rtfuzz=build/dev/framework/cli/rtfuzz
+cmake --build --preset dev --target rtfuzz >/dev/null
+live() {  # title, then the rtfuzz arguments; the output as rtfuzz prints it
+  local title=$1
+  shift
+  { echo; echo "## $title"; echo; echo "\`rtfuzz $*\`"; echo; echo '```';
+    "$rtfuzz" "$@" 2>/dev/null | sed -E 's/^==[0-9]+==/==PID==/; s/, [0-9]+\/s wall/, N\/s wall/' || true
+    echo '```'; } >>"$out"
+}
+cat >>"$out" <<'TEXT'
+
+## What was judged
+
+Every `rtfuzz explore` summary ends with a `judged` line: what the oracles
+had as input over the run (acquisitions for mutual-exclusion and
+leaked-lock, waits for the deadlock-timing and starvation oracles, task
+waits for priority inversion, -EDEADLK/-ETIMEDOUT results for
+false-deadlock-report), and a warning, once, when a run gave them no lock
+events or no waits: a lock without lockdep hooks is still judged by its
+words (spin-deadlock, hang, stall), but "0 findings" then says nothing about
+inversion or mutual exclusion. `rtfuzz replay` prints the same line for its
+one execution; a fuzzer prints the warning on stderr after its first 1,000
+executions. A scenario that makes no decisions (one CPU, no interrupts) runs
+the same execution every time: explore says so and stops after one.
+TEXT
+live "What was judged: a lock without hooks" explore --target=userlocks \
+  --scenario=ticket-contend --variant=bare --executions=2000
+live "What was judged: nothing to choose" explore --target=userkit --scenario=waiter-1cpu \
+  --executions=10000
+live "A seqcount read by an NMI that interrupted its writer" explore --target=userkit \
+  --scenario=seqcount-nmi --variant=seqcount --report_events=12
+live "A check-then-sleep waiter" explore --target=userkit --scenario=waiter \
+  --variant=check-then-sleep --report_events=12
 echo "wrote $out"

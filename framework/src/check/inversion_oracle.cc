@@ -16,6 +16,33 @@
 
 namespace rtfuzz::check::internal {
 
+// "FIFO 90 [prio 9]", or for a boosted task "FIFO 90 [prio 9], boosted from
+// FIFO 10": as the scenario declared it, the kernel prio once.
+std::string OracleState::TaskPriority(rt::ContextId t) const {
+  const auto task = static_cast<rt::TaskId>(t);
+  const int now = view_.task_prio(task);
+  const int normal = view_.task_normal_prio(task);
+  std::string out = FormatPriority(now) + " [prio " + std::to_string(now) + "]";
+  if (now != normal) out += ", boosted from " + FormatPriority(normal);
+  return out;
+}
+
+// "; task:low was de-boosted from FIFO 90 to FIFO 10 at 1.000 ms while
+// holding L": the holder's priority dropped during its hold of the lock.
+std::string OracleState::HolderPriorityChange(rt::ContextId holder, LockId lock) const {
+  const auto task = static_cast<rt::TaskId>(holder);
+  const uint64_t at = view_.task_deboosted_at(task);
+  if (at == 0) return "";
+  for (const Holder& h : locks_[lock].holders) {
+    if (h.context != holder || h.since > at) continue;
+    return "; " + view_.context_name(holder) + " was de-boosted from " +
+           FormatPriority(view_.task_deboosted_from(task)) + " to " +
+           FormatPriority(view_.task_prio(task)) + " at " + FormatDuration(at) +
+           " while holding " + LockName(lock);
+  }
+  return "";
+}
+
 void OracleState::CheckInversion() {
   const int tasks = static_cast<int>(view_.scenario().tasks().size());
   const uint64_t budget = view_.scenario().budgets().inversion_ns;
@@ -57,15 +84,14 @@ void OracleState::CheckInversion() {
     const uint64_t lasted = view_.now() - waiter.inverted_since;
     if (lasted <= budget) continue;
     const auto me = static_cast<rt::ContextId>(w);
-    auto prio = [this](rt::ContextId t) {
-      return " (prio " + std::to_string(view_.task_prio(t)) + ")";
-    };
-    view_.Report(Verdict::kPriorityInversion,
-                 view_.context_name(me) + prio(me) + " has waited " + FormatDuration(lasted) +
-                     " for " + LockName(lock) + " held by " + view_.context_name(holder) +
-                     prio(holder) + ", which " + view_.context_name(runner) + prio(runner) +
-                     " keeps off CPU" + std::to_string(view_.context_cpu(holder)) +
-                     " (budget " + FormatDuration(budget) + ")",
+    const std::string message =
+        view_.context_name(me) + " (" + TaskPriority(me) + ") has waited " +
+        FormatDuration(lasted) + " for " + LockName(lock) + " held by " +
+        view_.context_name(holder) + " (" + TaskPriority(holder) + "), which " +
+        view_.context_name(runner) + " (" + TaskPriority(runner) + ") keeps off CPU" +
+        std::to_string(view_.context_cpu(holder)) + " (budget " + FormatDuration(budget) + ")" +
+        HolderPriorityChange(holder, lock);
+    view_.Report(Verdict::kPriorityInversion, message,
                  HeldLocks({me, holder}) + CpuStates() + Where(waiter.attempt_site),
                  LockName(lock) + "@" + waiter.attempt_site);
     return;

@@ -99,8 +99,10 @@ std::string OracleState::ScenarioTable(const std::vector<rt::ContextId>& context
     const std::string name = LockName(row.event.lock);
     std::string text;
     switch (row.event.kind) {
-      case LockEvent::kLock: text = "lock(" + name + ");"; break;
-      case LockEvent::kTrylock: text = "trylock(" + name + ");"; break;
+      case LockEvent::kLock: text = (row.event.shared ? "rlock(" : "lock(") + name + ");"; break;
+      case LockEvent::kTrylock:
+        text = (row.event.shared ? "tryrlock(" : "trylock(") + name + ");";
+        break;
       case LockEvent::kUnlock: text = "unlock(" + name + ");"; break;
       case LockEvent::kFailed: text = "lock(" + name + ") failed;"; break;
     }
@@ -145,6 +147,9 @@ std::string OracleState::HeldLocks(const std::vector<rt::ContextId>& contexts) c
     if (s.held.empty()) out += " none";
     for (size_t i = 0; i < s.held.size(); ++i) {
       out += (i == 0 ? " " : ", ") + LockName(s.held[i]);
+      for (const Holder& h : locks_[s.held[i]].holders) {
+        if (h.context == c && h.mode == LockMode::kShared) out += " (shared)";
+      }
     }
     if (s.waiting) {
       out += "; waits for " + LockName(s.attempt_lock) + " since " + FormatDuration(s.wait_since);

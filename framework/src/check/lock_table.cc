@@ -17,10 +17,10 @@ LockInfo& OracleState::lock(LockId id) {
   return locks_[id];
 }
 
-void OracleState::Record(rt::ContextId id, LockEvent::Kind kind, LockId lock) {
+void OracleState::Record(rt::ContextId id, LockEvent::Kind kind, LockId lock, bool shared) {
   std::vector<LockEvent>& h = contexts_[id].history;
   if (h.size() == kHistory) h.erase(h.begin());
-  h.push_back(LockEvent{seq_++, kind, lock});
+  h.push_back(LockEvent{seq_++, kind, lock, shared});
 }
 
 void OracleState::OnAcquire(LockId id, const char* name, LockMode mode, bool trylock,
@@ -42,7 +42,7 @@ void OracleState::OnAcquire(LockId id, const char* name, LockMode mode, bool try
   c.attempt_trylock = trylock;
   c.attempt_site = site;
   c.claims.push_back(Claim{id, false, site});
-  Record(me, trylock ? LockEvent::kTrylock : LockEvent::kLock, id);
+  Record(me, trylock ? LockEvent::kTrylock : LockEvent::kLock, id, mode == LockMode::kShared);
   // The claim is lockdep's view of the acquisition (a waiter from here until
   // it holds the lock); the wait-for graph that times deadlocks waits for
   // lock_contended(): a resilient lock cannot detect an attempt before it

@@ -56,6 +56,7 @@ struct LockEvent {
   uint64_t seq;  // Global order.
   enum Kind : uint8_t { kLock, kTrylock, kUnlock, kFailed } kind;
   LockId lock;
+  bool shared;  // A read-side attempt: the picture says rlock().
 };
 
 // An entry a resilient lock published for its own deadlock detector
@@ -161,6 +162,8 @@ class OracleState {
                      std::string* site) const;
   // inversion_oracle.cc, stall_oracle.cc, noise_oracle.cc
   void CheckInversion();
+  std::string TaskPriority(rt::ContextId task) const;  // "FIFO 90 [prio 9]".
+  std::string HolderPriorityChange(rt::ContextId holder, LockId lock) const;
   void CheckStall();
   bool AnyWaitOnCycle();  // A waiter is, or was in this wait, on a cycle.
   void CheckNoise();
@@ -200,7 +203,7 @@ class OracleState {
   bool ForEachSuccessor(rt::ContextId c, Visit visit) const;
   // Whether `c` holds `lock` (is in its holders).
   bool Holds(rt::ContextId c, LockId lock) const;
-  void Record(rt::ContextId id, LockEvent::Kind kind, LockId lock);
+  void Record(rt::ContextId id, LockEvent::Kind kind, LockId lock, bool shared = false);
 
  private:
   rt::MachineView view_{nullptr};

@@ -411,8 +411,8 @@ TEST_F(OraclesTest, MediumTaskKeepingAnUnboostedHolderOffItsCpuIsPriorityInversi
   Scenario s = MakeInversion(plain);
   ExecutionResult r = Run(s);
   EXPECT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message;
-  EXPECT_NE(r.message.find("task:high (prio 9) has waited"), std::string::npos) << r.message;
-  EXPECT_NE(r.message.find("held by task:low (prio 89), which task:medium (prio 49) keeps off CPU0"),
+  EXPECT_NE(r.message.find("task:high (FIFO 90 [prio 9]) has waited"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("held by task:low (FIFO 10 [prio 89]), which task:medium (FIFO 50 [prio 49]) keeps off CPU0"),
             std::string::npos)
       << r.message;
   Gallery("priority-inversion", machine_, s, r);

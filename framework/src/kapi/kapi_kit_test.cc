@@ -8,6 +8,8 @@
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
+#include <linux/rtmutex.h>
+#include <linux/rwlock.h>
 #include <linux/sched.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -196,6 +198,66 @@ TEST_F(KapiKitTest, AReaderAnnotatedAsALockReaderIsToldToDeclareTheSeqcount) {
                            "annotate them with seqcount_acquire_read() or use seqcount_t"),
             std::string::npos)
       << r.message;
+}
+
+rwlock_t g_rw;
+struct rt_mutex g_rtm;
+
+// One CPU, PREEMPT_RT. low (FIFO 10) takes g_rtm, then g_rw for read; high
+// (FIFO 90) blocks on g_rtm and boosts low; low drops g_rtm (de-boosted,
+// still reading g_rw); high then wants g_rw for write and waits on the
+// unboosted reader, which medium (FIFO 50) keeps off the CPU.
+TEST_F(KapiKitTest, AnInversionAfterADeboostSaysSoAndShowsTheReaderShared) {
+  Scenario s("deboost", 1);
+  s.OnReset([] {
+    rwlock_init(&g_rw);
+    rt_mutex_init(&g_rtm);
+  });
+  s.AddTask({.name = "low", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 10,
+             .body = [] {
+               rt_mutex_lock(&g_rtm);
+               read_lock(&g_rw);
+               for (int i = 0; i < 300; ++i) (void)READ_ONCE(g_plain);
+               rt_mutex_unlock(&g_rtm);
+               for (int i = 0; i < 300; ++i) (void)READ_ONCE(g_plain);
+               read_unlock(&g_rw);
+             }});
+  s.AddTask({.name = "high", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 90,
+             .start_ns = 1000, .body = [] {
+               rt_mutex_lock(&g_rtm);
+               rt_mutex_unlock(&g_rtm);
+               write_lock(&g_rw);
+               write_unlock(&g_rw);
+             }});
+  s.AddTask({.name = "medium", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 50,
+             .start_ns = 2000, .body = [] {
+               const uint64_t end = rtfuzz::rt::Now() + 5'000'000;
+               while (rtfuzz::rt::Now() < end) rtfuzz::rt::Spin();
+             }});
+  const ExecutionResult r = Run(s);
+  ASSERT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message << r.details;
+  EXPECT_NE(r.message.find("task:high (FIFO 90 [prio 9]) has waited"), std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find("held by task:low (FIFO 10 [prio 89])"), std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find("; task:low was de-boosted from FIFO 90 to FIFO 10 at "),
+            std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find(" while holding &g_rw"), std::string::npos) << r.message;
+  EXPECT_NE(r.details.find("task:low (CPU0): &g_rw (shared)"), std::string::npos) << r.details;
+}
+
+TEST_F(KapiKitTest, TheLockdepPictureSaysRlockForAReadAttempt) {
+  Scenario s("read-then-write", 1);
+  s.OnReset([] { rwlock_init(&g_rw); });
+  s.AddTask({.name = "t", .body = [] {
+               read_lock(&g_rw);
+               write_lock(&g_rw);  // Waits for itself on RT: a deadlock.
+             }});
+  const ExecutionResult r = Run(s);
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.details.find("rlock(&g_rw);"), std::string::npos) << r.message << r.details;
+  EXPECT_NE(r.details.find(" lock(&g_rw);"), std::string::npos) << r.details;
 }
 
 }  // namespace

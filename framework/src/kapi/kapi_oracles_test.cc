@@ -90,8 +90,8 @@ TEST_F(KapiOraclesTest, RtRwlockReaderPreemptedByMediumIsInversionAndRtMutexIsNo
   Scenario rwlock = MakeReaderWriter(false);
   ExecutionResult r = RunQuiet(rwlock);
   EXPECT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message << r.details;
-  EXPECT_NE(r.message.find("task:high (prio 9) has waited"), std::string::npos) << r.message;
-  EXPECT_NE(r.message.find("which task:medium (prio 49) keeps off CPU0"), std::string::npos)
+  EXPECT_NE(r.message.find("task:high (FIFO 90 [prio 9]) has waited"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("which task:medium (FIFO 50 [prio 49]) keeps off CPU0"), std::string::npos)
       << r.message;
 
   Scenario pi = MakeReaderWriter(true);

@@ -248,6 +248,8 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
     t->prev = t->next = nullptr;
     t->on_queue = false;
     t->prio = t->normal_prio;
+    t->deboosted_from = 0;
+    t->deboosted_at = 0;
     t->cpu = __builtin_ctzll(t->spec->affinity);
     t->ctx.cpu = t->cpu;
     t->sleep_generation = 0;

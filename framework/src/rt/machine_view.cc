@@ -94,6 +94,11 @@ TaskState MachineView::task_state(TaskId task) const {
 }
 
 int MachineView::task_prio(TaskId task) const { return m_->tasks_[task]->prio; }
+int MachineView::task_normal_prio(TaskId task) const { return m_->tasks_[task]->normal_prio; }
+int MachineView::task_deboosted_from(TaskId task) const { return m_->tasks_[task]->deboosted_from; }
+uint64_t MachineView::task_deboosted_at(TaskId task) const {
+  return m_->tasks_[task]->deboosted_at;
+}
 
 uint64_t MachineView::task_last_ran_ns(TaskId task) const {
   const internal::Task& t = *m_->tasks_[task];

@@ -300,6 +300,10 @@ void MachineImpl::SetEffectivePriority(TaskId id, int prio) {
   RTFUZZ_PRECONDITION(prio >= 0 && prio < kPrioCount, "prio out of [0, 139]");
   Task& task = TaskById(id);
   const int old = task.prio;
+  if (prio > old) {  // Kernel prio: a larger number runs later.
+    task.deboosted_from = old;
+    task.deboosted_at = now_;
+  }
   if (prio != old) {
     VirtualCpu& cpu = cpus_[task.cpu];
     const int from_cpu = current_->cpu;

@@ -126,6 +126,10 @@ struct Task : RunQueueLinks {  // RunQueueLinks::prio is the effective prio.
   RunState state = RunState::kNotStarted;
   bool queued = false;   // On a CPU (as curr) or on a run queue.
   int normal_prio = 0;
+  // The last de-boost (SetEffectivePriority to a worse prio): from which
+  // prio, and when (reports; never steers). deboosted_at == 0: none yet.
+  int deboosted_from = 0;
+  uint64_t deboosted_at = 0;
   int cpu = 0;           // The CPU it runs or last ran on.
   uint64_t sleep_generation = 0;  // Bumped to cancel a pending sleep timer.
   uint64_t off_cpu_since = 0;     // When it last stopped being a CPU's curr.

@@ -1,7 +1,8 @@
 // framework/include/rtfuzz/base/format.h
 //
 // How rtfuzz writes a virtual-time duration in reports: "250.000 ms",
-// "1.010 us", "30 ns". One function, so every report reads the same.
+// "1.010 us", "30 ns"; and a task priority as a scenario declares it. One
+// function each, so every report reads the same.
 
 #ifndef RTFUZZ_BASE_FORMAT_H_
 #define RTFUZZ_BASE_FORMAT_H_
@@ -23,6 +24,15 @@ inline std::string FormatDuration(uint64_t ns) {
     std::snprintf(buf, sizeof(buf), "%" PRIu64 " ns", ns);
   }
   return buf;
+}
+
+// A kernel prio (0..98 = SCHED_FIFO/RR 99..1, 100..139 = SCHED_OTHER nice
+// -20..19) as a scenario declares it: "FIFO 90", "OTHER", "OTHER nice 5".
+// Reports print the kernel prio once beside it, in brackets.
+inline std::string FormatPriority(int prio) {
+  if (prio < 99) return "FIFO " + std::to_string(99 - prio);
+  if (prio == 120) return "OTHER";
+  return "OTHER nice " + std::to_string(prio - 120);
 }
 
 }  // namespace rtfuzz

@@ -93,7 +93,12 @@ class MachineView {
   std::string spin_report() const;
 
   TaskState task_state(TaskId task) const;
-  int task_prio(TaskId task) const;
+  int task_prio(TaskId task) const;         // Effective (boosted) kernel prio.
+  int task_normal_prio(TaskId task) const;  // As the scenario declared it.
+  // The task's last de-boost in this execution: the prio it dropped from,
+  // and when (0: never de-boosted).
+  int task_deboosted_from(TaskId task) const;
+  uint64_t task_deboosted_at(TaskId task) const;
   // When the task last made a point or was switched in (hung-task check);
   // now for an idle kthread (task_idle()).
   uint64_t task_last_ran_ns(TaskId task) const;
