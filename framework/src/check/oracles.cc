@@ -29,6 +29,7 @@ void OracleState::Start(const rt::MachineView& view) {
   // their capacity instead of reallocating per execution.
   for (LockInfo& l : locks_) {
     l.name = nullptr;
+    l.kind = LockKind::kLock;  // Ids are per execution: the kind is too.
     l.holders.clear();
     l.last_releaser = rt::kNoContext;
     l.last_release_site = nullptr;
@@ -41,6 +42,7 @@ void OracleState::Start(const rt::MachineView& view) {
     c.cycle.clear();
     c.history.clear();
     c.attempting = c.waiting = c.in_cycle = c.inverted = false;
+    c.seq_read = ContextState::kNoSeqRead;
   }
 }
 
