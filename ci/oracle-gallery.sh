@@ -7,12 +7,13 @@
 #   ci/oracle-gallery.sh            (after cmake --preset dev)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --build --preset dev --target oracles_test kapi_oracles_test userlocks_test >/dev/null
+cmake --build --preset dev --target oracles_test kapi_oracles_test kapi_kit_test userlocks_test >/dev/null
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 RTFUZZ_ORACLE_GALLERY="$dir" build/dev/framework/src/check/oracles_test >/dev/null
 RTFUZZ_ORACLE_GALLERY="$dir" build/dev/framework/src/kapi/kapi_oracles_test \
   --gtest_filter='*Requeue*:*Hang*' >/dev/null
+RTFUZZ_ORACLE_GALLERY="$dir" build/dev/framework/src/kapi/kapi_kit_test >/dev/null
 RTFUZZ_ORACLE_GALLERY="$dir" build/dev/targets/userlocks/userlocks_test \
   --gtest_filter='*AnNmi*:*Lost*' >/dev/null
 
@@ -180,4 +181,51 @@ live "A seqcount read by an NMI that interrupted its writer" explore --target=us
   --scenario=seqcount-nmi --variant=seqcount --report_events=12
 live "A check-then-sleep waiter" explore --target=userkit --scenario=waiter \
   --variant=check-then-sleep --report_events=12
+cat >>"$out" <<'TEXT'
+
+## Reading a report without the swimlane
+
+What the lock author's kit (issue 19) changed in every report, each from a
+test that asserts it (framework/src/kapi/kapi_kit_test.cc) or from the
+rtfuzz command:
+
+- Trace records name their object: locks, seqcounts and wait queues by
+  their names, atomics and pointer words (`READ_ONCE`/`WRITE_ONCE`/`xchg`/
+  `cmpxchg` of a pointer) by the variable that holds them (debug info);
+  values print as the program had them (negative numbers signed);
+  priorities as declared, the kernel prio in brackets.
+TEXT
+gallery_file() {  # title, then the gallery file's name
+  { echo; echo "### $1"; echo; echo '```'; sed -E 's/^==[0-9]+==/==PID==/' "$dir/$2.txt"; echo '```'; } >>"$out"
+}
+gallery_file "Trace records (KapiKitReportTest)" trace-records
+cat >>"$out" <<'TEXT'
+
+- An inversion report gives priorities as the scenario declared them and
+  says when the holder was de-boosted while holding the lock; a shared
+  holder is marked `(shared)`.
+TEXT
+gallery_file "A de-boosted reader (AnInversionAfterADeboostSaysSo...)" priority-inversion-deboost
+cat >>"$out" <<'TEXT'
+
+- The lockdep picture says `rlock()` for a read attempt.
+TEXT
+gallery_file "rlock then lock on one rwlock (TheLockdepPictureSaysRlock...)" rlock
+cat >>"$out" <<'TEXT'
+
+- A hook sequence no lock could make is `invariant` naming the hook, never
+  a finding against the lock (kapi/README.md, "Writing your own lock").
+TEXT
+gallery_file "lock_acquired() without lock_acquire()" hook-error-acquired-alone
+gallery_file "lock_release() of a lock nobody holds" hook-error-release-unheld
+gallery_file "A seqcount reader that holds across a point" hook-error-seq-reader-holds
+cat >>"$out" <<'TEXT'
+
+- `rtfuzz replay --variant=X` says whether the recorded finding is still
+  there, gone, or relabelled as another verdict; `rtfuzz matrix` aligns every
+  verdict name and its legend lists every one.
+TEXT
+live "Replay under another variant: relabelled" replay \
+  corpora/regressions/rqspinlock/e-head-timeout.sched --variant=nmi-trylock --report_events=6
+live "The matrix" matrix --target=rqspinlock
 echo "wrote $out"

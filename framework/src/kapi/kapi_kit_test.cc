@@ -15,10 +15,16 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "oracle_gallery.h"
+#include "rtfuzz/base/format.h"
 #include "rtfuzz/check/oracles.h"
+#include "rtfuzz/report/execution_report.h"
+#include "rtfuzz/report/timeline.h"
 #include "rtfuzz/rt/machine.h"
 #include "rtfuzz/sched/byte_source.h"
 
@@ -145,6 +151,7 @@ TEST_F(KapiKitTest, HookSequencesNoLockCouldMakeAreInvariantsNamingTheHook) {
     const ExecutionResult r = Run(s);
     EXPECT_EQ(r.verdict, Verdict::kInvariant) << c.name << ": " << r.message;
     EXPECT_NE(r.message.find(c.want), std::string::npos) << c.name << ": " << r.message;
+    rtfuzz::check::test_gallery::Gallery(std::string("hook-error-") + c.name, machine_, s, r);
   }
 }
 
@@ -236,6 +243,7 @@ TEST_F(KapiKitTest, AnInversionAfterADeboostSaysSoAndShowsTheReaderShared) {
              }});
   const ExecutionResult r = Run(s);
   ASSERT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message << r.details;
+  rtfuzz::check::test_gallery::Gallery("priority-inversion-deboost", machine_, s, r);
   EXPECT_NE(r.message.find("task:high (FIFO 90 [prio 9]) has waited"), std::string::npos)
       << r.message;
   EXPECT_NE(r.message.find("held by task:low (FIFO 10 [prio 89])"), std::string::npos)
@@ -256,8 +264,100 @@ TEST_F(KapiKitTest, TheLockdepPictureSaysRlockForAReadAttempt) {
              }});
   const ExecutionResult r = Run(s);
   EXPECT_FALSE(r.ok());
+  rtfuzz::check::test_gallery::Gallery("rlock", machine_, s, r);
   EXPECT_NE(r.details.find("rlock(&g_rw);"), std::string::npos) << r.message << r.details;
   EXPECT_NE(r.details.find(" lock(&g_rw);"), std::string::npos) << r.details;
+}
+
+struct node {
+  struct node *next;
+};
+struct node g_node;
+struct node *g_head;
+DECLARE_WAIT_QUEUE_HEAD(g_named_wq);
+int g_signed;
+
+// Trace records as a lock author reads them without a replay: pointer
+// atomics and wait-queue operations carry object ids and names, negative
+// values print signed, priorities as declared.
+TEST(KapiKitReportTest, RecordsNameTheirObjectsAndPrintValuesAsTheProgramHadThem) {
+  rtfuzz::rt::MachineOptions options;
+  options.record_full_trace = true;
+  rtfuzz::rt::Machine machine(options);
+  Scenario s("records", 1);
+  s.OnReset([] {
+    WRITE_ONCE(g_head, nullptr);
+    atomic_set(&g_count, 0);
+  });
+  s.AddTask({.name = "t", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 90, .body = [] {
+               (void)xchg(&g_head, &g_node);
+               struct node *seen = READ_ONCE(g_head);
+               (void)cmpxchg(&g_head, seen, nullptr);
+               wake_up(&g_named_wq);
+               WRITE_ONCE(g_signed, -5);
+               atomic_dec(&g_count);
+             }});
+  rtfuzz::sched::ByteSource none(nullptr, 0);
+  const ExecutionResult r = machine.Run(s, none);
+  ASSERT_EQ(r.verdict, Verdict::kPass) << r.message;
+  std::string all;
+  for (const rtfuzz::rt::TraceRecord& rec : machine.full_trace()) {
+    all += rtfuzz::report::FormatRecord(machine, rec) + "\n";
+  }
+  EXPECT_NE(all.find("[task:t] switch = FIFO 90 [prio 9]"), std::string::npos) << all;
+  EXPECT_NE(all.find("[task:t] rmw #1 (g_head) = 1"), std::string::npos) << all;
+  EXPECT_NE(all.find("[task:t] read #1 (g_head) = 1"), std::string::npos) << all;
+  EXPECT_NE(all.find("[task:t] rmw #1 (g_head) = 0"), std::string::npos) << all;
+  // g_count got id 2 in OnReset (ids follow first use, OnReset included).
+  EXPECT_NE(all.find("[task:t] write #3 (g_named_wq) = 0"), std::string::npos) << all;
+  EXPECT_NE(all.find("[task:t] write = -5"), std::string::npos) << all;
+  EXPECT_NE(all.find("[task:t] rmw #2 (g_count) = -1"), std::string::npos) << all;
+  EXPECT_EQ(machine.ObjectName(1), "g_head");
+  if (const char* dir = std::getenv("RTFUZZ_ORACLE_GALLERY")) {
+    std::ofstream(std::string(dir) + "/trace-records.txt") << all;
+  }
+}
+
+// A verdict found on a tick after the last record (here a priority
+// inversion, judged while medium spins) has one step and one time: the
+// report's header and the swimlane's verdict line give the same.
+TEST(KapiKitReportTest, AVerdictHasOneTimeInTheHeaderAndTheSwimlane) {
+  rtfuzz::rt::MachineOptions options;
+  options.record_full_trace = true;
+  rtfuzz::rt::Machine machine(options);
+  rtfuzz::check::Oracles oracles;
+  machine.AddObserver(&oracles);
+  Scenario s("one-time", 1);
+  s.OnReset([] { rwlock_init(&g_rw); });
+  s.AddTask({.name = "low", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 10,
+             .body = [] {
+               read_lock(&g_rw);
+               for (int i = 0; i < 300; ++i) (void)READ_ONCE(g_plain);
+               read_unlock(&g_rw);
+             }});
+  s.AddTask({.name = "high", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 90,
+             .start_ns = 1000, .body = [] {
+               write_lock(&g_rw);
+               write_unlock(&g_rw);
+             }});
+  s.AddTask({.name = "medium", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 50,
+             .start_ns = 2000, .body = [] {
+               const uint64_t end = rtfuzz::rt::Now() + 5'000'000;
+               while (rtfuzz::rt::Now() < end) rtfuzz::rt::Spin();
+             }});
+  rtfuzz::sched::ByteSource none(nullptr, 0);
+  const ExecutionResult r = machine.Run(s, none);
+  ASSERT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message;
+  const std::string time = rtfuzz::FormatDuration(r.time_ns);
+  const std::string header = rtfuzz::report::FormatExecutionReport(s, machine, r, {});
+  EXPECT_NE(header.find("step " + std::to_string(r.steps) + ", virtual time " + time),
+            std::string::npos)
+      << header;
+  const rtfuzz::report::TimelineInput input{s, machine, machine.full_trace(), r, "", {}};
+  const std::string lane = rtfuzz::report::FormatSwimlane(input);
+  EXPECT_NE(lane.find(" at step " + std::to_string(r.steps) + " (" + time + ")"),
+            std::string::npos)
+      << lane;
 }
 
 }  // namespace

@@ -94,8 +94,8 @@ uint32_t CurrentOwner() {
 }
 
 LockSite MakeSite(lockdep_map* map, const char* site) {
-  return LockSite{rtfuzz_kapi_object_id(&map->rtfuzz_obj),
-                  map->name != nullptr ? map->name : kUnnamed, SiteOr(site)};
+  const char* name = map->name != nullptr ? map->name : kUnnamed;
+  return LockSite{rtfuzz_kapi_named_object_id(&map->rtfuzz_obj, name), name, SiteOr(site)};
 }
 
 void AnnotateAcquire(const LockSite& l, check::LockMode mode, bool trylock,
@@ -116,9 +116,9 @@ void AnnotateAcquired(const LockSite& l) {
   if (HeldLock* h = FindHeld(owner, l.id, /*pending=*/true)) {
     h->acquired = true;
   } else {
-    Held().push_back(HeldLock{owner, l.id, false, true});  // No lock_acquire first.
+    Held().push_back(HeldLock{owner, l.id, false, true});  // No lock_acquire first:
+    check::LockNamed(l.id, l.name);  // a hook error the oracle names the lock in.
   }
-  check::LockNamed(l.id, l.name);
   check::LockAcquired(l.id, l.site);
 }
 
@@ -137,8 +137,11 @@ void AnnotateRelease(const LockSite& l) {
       if (held[i].id == l.id) h = &held[i];
     }
   }
-  if (h != nullptr) EraseHeld(h);
-  check::LockNamed(l.id, l.name);
+  if (h != nullptr) {
+    EraseHeld(h);
+  } else {
+    check::LockNamed(l.id, l.name);  // Nobody held it: the oracle names the lock.
+  }
   check::LockRelease(l.id, l.site);
 }
 

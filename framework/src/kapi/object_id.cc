@@ -14,6 +14,7 @@ namespace {
 // The execution the counter belongs to, and the last id handed out in it.
 // thread_local: a Machine runs on one OS thread, and machines on different
 // threads run different executions (ExecutionSerial is process-unique).
+// Trivially constructible, so the hot path has no thread_local init guard.
 struct IdState {
   uint64_t serial = 0;
   uint32_t last_id = 0;
@@ -21,19 +22,65 @@ struct IdState {
 
 thread_local IdState state;
 
-}  // namespace
+// Plain words (pointer atomics) by address: an open-addressing table whose
+// slots belong to the execution their epoch names, so a new execution
+// starts empty without clearing it. Lookups never affect ids, which still
+// follow the order of first use. Beyond kWordSlots distinct words in one
+// execution, further words stay anonymous (object 0).
+constexpr uint32_t kWordSlots = 1024;
+struct WordSlot {
+  uintptr_t addr;
+  uint32_t id;
+  uint32_t epoch;  // Low 32 bits of the execution serial; 0: never used.
+};
+thread_local WordSlot word_slots[kWordSlots];
 
-extern "C" uint32_t rtfuzz_kapi_object_id(struct rtfuzz_kapi_obj* o) {
+// A new execution: a new id sequence. Cold, out of line, so the hot path
+// of every traced atomic stays a load, two compares and a return.
+[[gnu::noinline]] void NewExecution(uint64_t serial) {
+  state.serial = serial;
+  state.last_id = 0;
+}
+
+[[gnu::noinline]] uint32_t AssignNew(struct rtfuzz_kapi_obj* o, const char* name, uint32_t epoch) {
+  o->id = ++state.last_id;
+  o->epoch = epoch;
+  rtfuzz::rt::NameObject(o->id, name, o);
+  return o->id;
+}
+
+// The object's id, assigning the next one (and naming it) on first use.
+inline uint32_t Assign(struct rtfuzz_kapi_obj* o, const char* name) {
   const uint64_t serial = rtfuzz::rt::ExecutionSerial();
-  if (state.serial != serial) {
-    state.serial = serial;
-    state.last_id = 0;
-  }
+  if (__builtin_expect(state.serial != serial, 0)) NewExecution(serial);
   // Low 32 bits of the serial: see the header for the wrap-around argument.
   const uint32_t epoch = static_cast<uint32_t>(serial);
-  if (o->id == 0 || o->epoch != epoch) {
-    o->id = ++state.last_id;
-    o->epoch = epoch;
-  }
+  if (__builtin_expect(o->id == 0 || o->epoch != epoch, 0)) return AssignNew(o, name, epoch);
   return o->id;
+}
+
+}  // namespace
+
+extern "C" uint32_t rtfuzz_kapi_object_id(struct rtfuzz_kapi_obj* o) { return Assign(o, nullptr); }
+
+extern "C" uint32_t rtfuzz_kapi_named_object_id(struct rtfuzz_kapi_obj* o, const char* name) {
+  return Assign(o, name);
+}
+
+extern "C" uint32_t rtfuzz_kapi_word_id(const volatile void* word) {
+  const uint64_t serial = rtfuzz::rt::ExecutionSerial();
+  if (__builtin_expect(state.serial != serial, 0)) NewExecution(serial);
+  const uint32_t epoch = static_cast<uint32_t>(serial);
+  const auto addr = reinterpret_cast<uintptr_t>(word);
+  uint32_t at = static_cast<uint32_t>(((addr >> 3) * 0x9e3779b97f4a7c15ULL) >> 54);  // 10 bits.
+  for (uint32_t probe = 0; probe < kWordSlots; ++probe, at = (at + 1) % kWordSlots) {
+    WordSlot& slot = word_slots[at];
+    if (slot.epoch == epoch && slot.addr == addr) return slot.id;
+    if (slot.epoch != epoch) {  // Free in this execution: the word's first use.
+      slot = WordSlot{addr, ++state.last_id, epoch};
+      rtfuzz::rt::NameObject(slot.id, nullptr, word);
+      return slot.id;
+    }
+  }
+  return 0;  // More distinct words than slots in one execution.
 }

@@ -41,8 +41,23 @@ std::string FormatRecord(const rt::Machine& machine, const rt::TraceRecord& r) {
   if (r.context != 0xffff) text = "[" + machine.ContextName(r.context) + "] ";
   text += std::string(rt::OpName(r.op));
   if (r.object != 0) text += " #" + std::to_string(r.object);
+  // Memory and lock records name their object (a variable, a lock, a queue).
+  const bool named_op = r.op == rt::Op::kRead || r.op == rt::Op::kWrite ||
+                        r.op == rt::Op::kRmw || r.op == rt::Op::kLockAcquire ||
+                        r.op == rt::Op::kLockContended || r.op == rt::Op::kLockAcquired ||
+                        r.op == rt::Op::kLockRelease || r.op == rt::Op::kLockFailed;
+  if (r.object != 0 && named_op) {
+    if (const std::string name = machine.ObjectName(r.object); !name.empty()) {
+      text += " (" + name + ")";
+    }
+  }
   // A lock's error is a negative errno, stored as the record's 64-bit value.
-  text += " = " + (r.op == rt::Op::kLockFailed ? internal::ErrnoText(r.value) : std::to_string(r.value));
+  if (r.op == rt::Op::kSwitch || r.op == rt::Op::kSetPriority) {  // A kernel prio.
+    const int prio = static_cast<int>(r.value);
+    return text + " = " + FormatPriority(prio) + " [prio " + std::to_string(prio) + "]";
+  }
+  text += " = " + (r.op == rt::Op::kLockFailed ? internal::ErrnoText(r.value)
+                                                : internal::ValueText(r.value));
   return text;
 }
 

@@ -9,6 +9,8 @@
 #include <map>
 #include <utility>
 
+#include "rtfuzz/base/format.h"
+
 namespace rtfuzz::report::internal {
 
 bool IsPlain(rt::Op op) {
@@ -228,6 +230,10 @@ std::string ErrnoText(uint64_t value) {
   }
 }
 
+std::string ValueText(uint64_t value) {
+  return (value >> 63) != 0 ? std::to_string(static_cast<int64_t>(value)) : std::to_string(value);
+}
+
 std::string DescribeRecord(const TimelineInput& input, const rt::TraceRecord& r) {
   const std::string op(rt::OpName(r.op));
   switch (r.op) {
@@ -242,7 +248,7 @@ std::string DescribeRecord(const TimelineInput& input, const rt::TraceRecord& r)
       return "wake " + ContextLabel(input, static_cast<uint16_t>(r.object)) +
              (r.value != 0 ? "" : " (was awake)");
     case rt::Op::kSwitch:
-      return "switch in (prio " + std::to_string(r.value) + ")";
+      return "switch in (" + FormatPriority(static_cast<int>(r.value)) + ")";
     case rt::Op::kIrqRaise:
       return "raise " + HandlerLabel(input, r.object) + " -> CPU" + std::to_string(r.value);
     case rt::Op::kIrqEnter:
@@ -261,7 +267,8 @@ std::string DescribeRecord(const TimelineInput& input, const rt::TraceRecord& r)
       return "task-exit";
     case rt::Op::kSetPriority:
       return "set-priority " + ContextLabel(input, static_cast<uint16_t>(r.object)) + " = " +
-             std::to_string(r.value);
+             FormatPriority(static_cast<int>(r.value)) + " [prio " + std::to_string(r.value) +
+             "]";
     default:
       break;
   }
@@ -273,7 +280,7 @@ std::string DescribeRecord(const TimelineInput& input, const rt::TraceRecord& r)
   if (r.object != 0) {
     text += " " + (memory ? ObjectLabel(input, r.object) : "#" + std::to_string(r.object));
   }
-  text += " = " + std::to_string(r.value);
+  text += " = " + ValueText(r.value);
   return text;
 }
 

@@ -105,6 +105,10 @@ std::string_view KindTag(rt::ContextKind kind);
 std::string ContextLabel(const TimelineInput& input, uint16_t context);
 // Negative errno of kLockFailed as text: "-110 (ETIMEDOUT)".
 std::string ErrnoText(uint64_t value);
+// A record's value as the program had it: kapi sign-extends signed types, so
+// a value with the top bit set prints as the negative number it was (a
+// 64-bit unsigned above 2^63 prints as its two's-complement negative too).
+std::string ValueText(uint64_t value);
 
 std::string JsonEscape(std::string_view s);
 std::string HtmlEscape(std::string_view s);

@@ -194,10 +194,11 @@ std::string FormatSwimlane(const TimelineInput& input, const SwimlaneOptions& op
 
   out += rule + "\n";
   if (model.finding != kNone) {
-    const rt::TraceRecord& r = trace[model.finding];
+    // The verdict's own step and time, as the report's header gives them
+    // (a verdict inside a time warp comes after its last record's time).
     char where[160];
-    std::snprintf(where, sizeof(where), " at step %" PRIu64 " (%s), CPU %d, %s", r.step,
-                  FormatDuration(r.time_ns).c_str(), input.result.cpu,
+    std::snprintf(where, sizeof(where), " at step %" PRIu64 " (%s), CPU %d, %s",
+                  input.result.steps, FormatDuration(input.result.time_ns).c_str(), input.result.cpu,
                   input.result.context.empty() ? "(no context)" : input.result.context.c_str());
     out += Ascii("*** " + verdict + " ***" + where) + "\n";
     out += Ascii(input.result.message) + "\n";

@@ -317,6 +317,9 @@ bool Wake(TaskId task) { return Dying() ? false : M().Wake(task); }
 void SleepFor(uint64_t ns) {
   if (!Dying()) M().SleepFor(ns);
 }
+void NameObject(uint32_t object, const char* name, const volatile void* addr) {
+  if (!Dying()) RunningMachine().NameObject(object, name, addr);
+}
 uint64_t ScheduleTimeout(uint64_t ns) { return Dying() ? 0 : M().ScheduleTimeout(ns); }
 void Yield() {
   if (!Dying()) M().Yield();

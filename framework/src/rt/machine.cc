@@ -299,6 +299,7 @@ void MachineImpl::ResetExecution(sched::DecisionSource& source, uint64_t index) 
   tolerated_.clear();
   stats_ = ExecutionStats{};
   wakeup_count_ = 0;
+  object_notes_.clear();
 }
 
 void MachineImpl::Run(const Scenario& scenario, sched::DecisionSource& source,
@@ -657,6 +658,12 @@ const std::vector<TraceRecord>& Machine::full_trace() const {
 }
 std::string Machine::ContextName(uint16_t context) const {
   return impl_->ContextName(context);
+}
+std::string Machine::ObjectName(uint32_t object) const { return impl_->ObjectName(object); }
+std::map<uint32_t, std::string> Machine::ObjectNames() const {
+  std::map<uint32_t, std::string> out;
+  for (const uint32_t id : impl_->NamedObjects()) out[id] = impl_->ObjectName(id);
+  return out;
 }
 const MachineOptions& Machine::options() const { return impl_->options(); }
 void Machine::AddObserver(Observer* observer) { impl_->AddObserver(observer); }

@@ -69,6 +69,14 @@ class MachineImpl {
   // Accesses made there are plain (rt::Point does nothing).
   const char* outside_contexts() const { return outside_contexts_; }
 
+  // rt::NameObject: names for trace objects, per execution; an address is
+  // resolved from debug info only when a report asks (ObjectName).
+  void NameObject(uint32_t object, const char* name, const volatile void* addr) {
+    object_notes_.push_back(ObjectNote{object, name, addr});
+  }
+  std::string ObjectName(uint32_t object) const;
+  std::vector<uint32_t> NamedObjects() const;
+
   // --- Operations of rtfuzz/rt/context.h (running context only) ---
   void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
   // Before the point of an access to `word` (rt::Point): the spin
@@ -328,6 +336,12 @@ class MachineImpl {
   bool finished_ = false;
   bool tearing_down_ = false;
   const char* outside_contexts_ = nullptr;
+  struct ObjectNote {
+    uint32_t object;
+    const char* name;            // Or null: then...
+    const volatile void* addr;   // ...the variable here names it.
+  };
+  std::vector<ObjectNote> object_notes_;
   int live_tasks_ = 0;
   TimerQueue timers_;
   uint64_t trace_hash_ = 0;

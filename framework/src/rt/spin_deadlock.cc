@@ -122,6 +122,26 @@ std::string MachineImpl::SpinReport(std::string* first_word) const {
   return out;
 }
 
+std::string MachineImpl::ObjectName(uint32_t object) const {
+  for (const ObjectNote& n : object_notes_) {
+    if (n.object != object) continue;
+    if (n.name != nullptr) return n.name;
+    std::string name = NameWord(n.addr, 0, 0);
+    // kapi names an object by its id field; the variable is the object.
+    for (const std::string_view field : {".rtfuzz_obj", ".dep_map"}) {
+      if (name.size() > field.size() && name.ends_with(field)) name.resize(name.size() - field.size());
+    }
+    return name;
+  }
+  return "";
+}
+
+std::vector<uint32_t> MachineImpl::NamedObjects() const {
+  std::vector<uint32_t> out;
+  for (const ObjectNote& n : object_notes_) out.push_back(n.object);
+  return out;
+}
+
 std::string MachineImpl::HangReport() const {
   std::string out;
   for (const auto& t : tasks_) {

@@ -37,7 +37,9 @@ Replayer::~Replayer() = default;
 const rt::Machine& Replayer::machine() const { return state_->machine; }
 const rt::Scenario& Replayer::scenario() const { return state_->scenario; }
 std::map<uint32_t, std::string> Replayer::lock_names() const {
-  return state_->oracles.LockNames();
+  std::map<uint32_t, std::string> names = state_->machine.ObjectNames();
+  for (auto& [id, name] : state_->oracles.LockNames()) names[id] = name;
+  return names;
 }
 const check::OracleInput& Replayer::oracle_input() const { return state_->oracles.input(); }
 

@@ -63,6 +63,12 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
 void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatile void* word,
            uint64_t bits);
 
+// Names trace object `object` for reports, in this execution: `name` (a
+// string literal, or anything that outlives the run), or, if null, the
+// variable at `addr` (resolved from debug info only when a report asks).
+// Not a point, not traced; also from OnReset (ids assigned there).
+void NameObject(uint32_t object, const char* name, const volatile void* addr = nullptr);
+
 // Records `op` in the trace for the current context without making a
 // scheduling point: annotations (lockdep-style lock events) that must not
 // add interleavings or count as PMU steps.

@@ -33,6 +33,7 @@
 #define RTFUZZ_RT_MACHINE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -136,6 +137,10 @@ class Machine {
   const std::vector<TraceRecord>& full_trace() const;
   // Name of a context id in the last execution ("task:low", "nmi:pmu@1").
   std::string ContextName(uint16_t context) const;
+  // The name of a trace object of the last execution (rt::NameObject), or ""
+  // if nothing named it; and every named one.
+  std::string ObjectName(uint32_t object) const;
+  std::map<uint32_t, std::string> ObjectNames() const;
   const MachineOptions& options() const;
 
   // Adds an observer to every later execution (rtfuzz/check's oracles are

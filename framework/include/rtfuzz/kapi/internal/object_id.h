@@ -36,6 +36,14 @@ extern "C" {
  * use. Not a point. Only inside a running execution (a task or handler).
  */
 uint32_t rtfuzz_kapi_object_id(struct rtfuzz_kapi_obj *o);
+/* The same, named `name` in reports (else by the variable holding `o`). */
+uint32_t rtfuzz_kapi_named_object_id(struct rtfuzz_kapi_obj *o, const char *name);
+/*
+ * The id of a plain word (a pointer or scalar used with xchg/cmpxchg or,
+ * for pointers, READ_ONCE/WRITE_ONCE), in the same sequence, named by its
+ * variable in reports. Looked up by address, so it costs a hash lookup.
+ */
+uint32_t rtfuzz_kapi_word_id(const volatile void *word);
 
 }  /* extern "C" */
 

@@ -15,6 +15,7 @@
 #define RTFUZZ_KAPI_INTERNAL_RMW_H_
 
 #include "rtfuzz/kapi/internal/kapi.h"
+#include "rtfuzz/kapi/internal/object_id.h"
 
 namespace rtfuzz::kapi::internal {
 
@@ -62,7 +63,8 @@ inline std::remove_cv_t<T> Xchg(T *p, std::type_identity_t<std::remove_cv_t<T>> 
 	U *q = const_cast<U *>(p);
 	const U old = *q;
 	*q = val;
-	RmwPoint(object, TraceValue(val), !SameBits(old, val), q);
+	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(val),
+		 !SameBits(old, val), q);
 	return old;
 }
 
@@ -80,7 +82,8 @@ inline std::remove_cv_t<T> Cmpxchg(T *p, std::type_identity_t<std::remove_cv_t<T
 	const bool hit = SameBits(seen, old);
 	if (hit)
 		*q = val;
-	RmwPoint(object, TraceValue(*q), hit && !SameBits(seen, val), q);
+	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(*q),
+		 hit && !SameBits(seen, val), q);
 	return seen;
 }
 

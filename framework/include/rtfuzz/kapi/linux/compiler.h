@@ -11,6 +11,7 @@
 #define RTFUZZ_KAPI_LINUX_COMPILER_H_
 
 #include "rtfuzz/kapi/internal/kapi.h"
+#include "rtfuzz/kapi/internal/object_id.h"
 #include "rtfuzz/kapi/linux/build_bug.h"
 #include "rtfuzz/kapi/linux/kapi_types.h"
 
@@ -21,6 +22,20 @@ namespace rtfuzz::kapi::internal {
  * happens first, then the point, so what an interrupt delivered at this point
  * writes is not seen by this load (rt/context.h).
  */
+/*
+ * The object a READ_ONCE/WRITE_ONCE record names: a pointer word gets an id
+ * (and its variable's name in reports), other words stay anonymous (0), so
+ * the common scalar access costs no lookup.
+ */
+template <typename U, typename T>
+inline uint32_t WordObject(T *p)
+{
+	if constexpr (std::is_pointer_v<U>)
+		return rtfuzz_kapi_word_id(p);
+	else
+		return 0;
+}
+
 template <typename T>
 inline std::remove_cv_t<T> ReadOnce(T *p)
 {
@@ -32,8 +47,8 @@ inline std::remove_cv_t<T> ReadOnce(T *p)
 		v = *p;
 	else
 		std::memcpy(&v, const_cast<const U *>(p), sizeof(U));
-	rt::Point(rt::Op::kRead, 0, TraceValue(v), rt::kPointRead | WordFlags<U>(),
-		  WordAddr(p), RawBits(v));
+	rt::Point(rt::Op::kRead, WordObject<U>(p), TraceValue(v),
+		  rt::kPointRead | WordFlags<U>(), WordAddr(p), RawBits(v));
 	return v;
 }
 
@@ -52,8 +67,8 @@ inline void WriteOnce(T *p, std::type_identity_t<std::remove_cv_t<T>> val)
 		*p = val;
 	else
 		std::memcpy(const_cast<U *>(p), &val, sizeof(U));
-	rt::Point(rt::Op::kWrite, 0, TraceValue(val), rt::kPointWrite | WordFlags<U>(),
-		  WordAddr(p), RawBits(val));
+	rt::Point(rt::Op::kWrite, WordObject<U>(p), TraceValue(val),
+		  rt::kPointWrite | WordFlags<U>(), WordAddr(p), RawBits(val));
 }
 
 }  // namespace rtfuzz::kapi::internal

@@ -130,7 +130,7 @@ inline void SeqAssertWriter(seqcount_spinlock_t *s, const char *site)
 inline unsigned SeqRead(seqcount_t *s)
 {
 	const unsigned seq = s->sequence;
-	rt::Point(rt::Op::kRead, rtfuzz_kapi_object_id(&s->dep_map.rtfuzz_obj), seq,
+	rt::Point(rt::Op::kRead, rtfuzz_kapi_named_object_id(&s->dep_map.rtfuzz_obj, s->dep_map.name), seq,
 		  rt::kPointRead | WordFlags<unsigned>(), &s->sequence, seq);
 	return seq;
 }
@@ -141,7 +141,7 @@ inline void SeqWrite(seqcount_t *s, unsigned seq, Annotate annotate)
 {
 	s->sequence = seq;
 	annotate();
-	rt::Point(rt::Op::kWrite, rtfuzz_kapi_object_id(&s->dep_map.rtfuzz_obj), seq,
+	rt::Point(rt::Op::kWrite, rtfuzz_kapi_named_object_id(&s->dep_map.rtfuzz_obj, s->dep_map.name), seq,
 		  rt::kPointWrite | WordFlags<unsigned>(), &s->sequence, seq);
 }
 

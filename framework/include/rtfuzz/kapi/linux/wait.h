@@ -61,7 +61,8 @@ static inline void rtfuzz_kapi_init_waitqueue_head(struct wait_queue_head *wq_he
 	wq_head->name = name;
 	wq_head->rtfuzz_obj = RTFUZZ_KAPI_OBJ_INIT;
 }
-#define init_waitqueue_head(wq_head) rtfuzz_kapi_init_waitqueue_head((wq_head), #wq_head)
+/* Named in reports by the variable that holds it (debug info). */
+#define init_waitqueue_head(wq_head) rtfuzz_kapi_init_waitqueue_head((wq_head), nullptr)
 
 /* Wakes the entry's task; 1 if it was sleeping. */
 static inline int default_wake_function(struct wait_queue_entry *wq_entry, unsigned, int,
@@ -121,7 +122,7 @@ inline void WqLeft(struct wait_queue_head *h, struct wait_queue_entry *e)
  */
 inline void WqPoint(struct wait_queue_head *h, rt::Op op, uint64_t value = 0)
 {
-	rt::Point(op, rtfuzz_kapi_object_id(&h->rtfuzz_obj), value,
+	rt::Point(op, rtfuzz_kapi_named_object_id(&h->rtfuzz_obj, h->name), value,
 		  op == rt::Op::kWrite ? uint32_t{rt::kPointWrite} : uint32_t{rt::kPointRead});
 }
 }  // namespace rtfuzz::kapi::internal
