@@ -269,6 +269,133 @@ TEST_F(KapiKitTest, TheLockdepPictureSaysRlockForAReadAttempt) {
   EXPECT_NE(r.details.find(" lock(&g_rw);"), std::string::npos) << r.details;
 }
 
+DEFINE_SEQLOCK(g_seqlock);
+raw_spinlock_t g_raw = __RAW_SPIN_LOCK_UNLOCKED(g_raw);
+seqcount_raw_spinlock_t g_raw_seq = SEQCNT_RAW_SPINLOCK_ZERO(g_raw_seq, &g_raw);
+seqcount_spinlock_t g_spin_seq = SEQCNT_SPINLOCK_ZERO(g_spin_seq, &g_lock);
+seqcount_latch_t g_latch = SEQCNT_LATCH_ZERO(g_latch);
+seqcount_t g_zero_seq = SEQCNT_ZERO(g_zero_seq);
+
+// Every seqlock.h entry point, with the counts the kernel's would give.
+TEST_F(KapiKitTest, EverySeqlockEntryPointCountsAsTheKernels) {
+  Scenario s("seqlock-api", 1);
+  s.OnReset([] {
+    seqlock_init(&g_seqlock);
+    raw_spin_lock_init(&g_raw);
+    seqcount_raw_spinlock_init(&g_raw_seq, &g_raw);
+    spin_lock_init(&g_lock);
+    seqcount_spinlock_init(&g_spin_seq, &g_lock);
+    seqcount_latch_init(&g_latch);
+    seqcount_init(&g_zero_seq);
+  });
+  s.AddTask({.name = "t", .body = [] {
+               unsigned long flags;
+               unsigned seq = read_seqbegin(&g_seqlock);
+               EXPECT_FALSE(read_seqretry(&g_seqlock, seq));
+               write_seqlock(&g_seqlock);
+               EXPECT_EQ(raw_read_seqcount(&g_seqlock.seqcount), 1u);
+               EXPECT_EQ(raw_seqcount_begin(&g_seqlock.seqcount), 0u);
+               write_sequnlock(&g_seqlock);
+               EXPECT_TRUE(read_seqretry(&g_seqlock, seq));
+               write_seqlock_irq(&g_seqlock);
+               write_sequnlock_irq(&g_seqlock);
+               write_seqlock_bh(&g_seqlock);
+               write_sequnlock_bh(&g_seqlock);
+               write_seqlock_irqsave(&g_seqlock, flags);
+               write_sequnlock_irqrestore(&g_seqlock, flags);
+               read_seqlock_excl(&g_seqlock);
+               read_sequnlock_excl(&g_seqlock);
+               EXPECT_EQ(read_seqbegin(&g_seqlock), 8u);
+
+               raw_spin_lock(&g_raw);
+               write_seqcount_begin(&g_raw_seq);
+               write_seqcount_end(&g_raw_seq);
+               raw_spin_unlock(&g_raw);
+               raw_write_seqcount_barrier(&g_raw_seq);
+               EXPECT_EQ(raw_read_seqcount_begin(&g_raw_seq), 4u);
+               spin_lock(&g_lock);
+               write_seqcount_begin(&g_spin_seq);
+               write_seqcount_end(&g_spin_seq);
+               spin_unlock(&g_lock);
+               EXPECT_EQ(read_seqcount_begin(&g_spin_seq), 2u);
+
+               preempt_disable();
+               seq = __read_seqcount_begin(&g_zero_seq);
+               raw_write_seqcount_begin(&g_zero_seq);
+               raw_write_seqcount_end(&g_zero_seq);
+               write_seqcount_invalidate(&g_zero_seq);
+               preempt_enable();
+               EXPECT_TRUE(__read_seqcount_retry(&g_zero_seq, seq));
+               EXPECT_EQ(raw_read_seqcount(&g_zero_seq), 4u);
+
+               write_seqcount_latch_begin(&g_latch);
+               EXPECT_EQ(raw_read_seqcount_latch(&g_latch), 1u);
+               write_seqcount_latch(&g_latch);
+               write_seqcount_latch_end(&g_latch);
+               seq = read_seqcount_latch(&g_latch);
+               EXPECT_EQ(seq, 2u);
+               EXPECT_FALSE(read_seqcount_latch_retry(&g_latch, seq));
+               raw_write_seqcount_latch(&g_latch);
+               EXPECT_TRUE(raw_read_seqcount_latch_retry(&g_latch, seq));
+             }});
+  const ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.message << r.details;
+}
+
+// PREEMPT_RT: a seqcount_spinlock_t writer is preemptible (its spinlock is
+// an rtmutex). A FIFO 90 reader that preempts it on its CPU and finds an odd
+// count takes the writer's lock, which boosts the writer to finish: no
+// livelock, the reader reads the new value. A raw spin would never end.
+TEST_F(KapiKitTest, AnRtSeqcountSpinlockReaderBoostsThePreemptedWriter) {
+  Scenario s("rt-seqcount-reader", 1);
+  s.OnReset([] {
+    spin_lock_init(&g_lock);
+    seqcount_spinlock_init(&g_spin_seq, &g_lock);
+    WRITE_ONCE(g_plain, 0);
+  });
+  s.AddTask({.name = "writer", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 10,
+             .body = [] {
+               spin_lock(&g_lock);
+               write_seqcount_begin(&g_spin_seq);
+               for (int i = 0; i < 50; ++i) WRITE_ONCE(g_plain, i + 1);
+               write_seqcount_end(&g_spin_seq);
+               spin_unlock(&g_lock);
+             }});
+  s.AddTask({.name = "reader", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 90,
+             .start_ns = 100, .body = [] {
+               unsigned seq;
+               int seen;
+               do {
+                 seq = read_seqcount_begin(&g_spin_seq);
+                 seen = READ_ONCE(g_plain);
+               } while (read_seqcount_retry(&g_spin_seq, seq));
+               EXPECT_EQ(seen, 50);
+             }});
+  const ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.message << r.details;
+}
+
+TEST_F(KapiKitTest, JiffiesFollowVirtualTime) {
+  Scenario s("jiffies", 1);
+  s.AddTask({.name = "t", .body = [] {
+               const unsigned long start = jiffies;
+               EXPECT_EQ(schedule_timeout_uninterruptible(msecs_to_jiffies(3)), 0);
+               EXPECT_TRUE(time_after(jiffies, start + 2));
+               EXPECT_TRUE(time_before_eq(start, jiffies));
+               EXPECT_EQ(schedule_timeout_interruptible(usecs_to_jiffies(1)), 0);
+               EXPECT_EQ(jiffies_to_msecs(HZ), 1000u);
+               EXPECT_EQ(jiffies_to_usecs(1), 1000u);
+               EXPECT_EQ(nsecs_to_jiffies(1), 1u);
+               set_current_state(TASK_INTERRUPTIBLE);
+               EXPECT_FALSE(task_is_running(current));
+               __set_current_state(TASK_RUNNING);
+               EXPECT_EQ(schedule_timeout(MAX_SCHEDULE_TIMEOUT), MAX_SCHEDULE_TIMEOUT);
+             }});
+  const ExecutionResult r = Run(s);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.message << r.details;
+  EXPECT_GE(r.time_ns, 4'000'000u);
+}
+
 struct node {
   struct node *next;
 };
