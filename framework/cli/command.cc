@@ -17,7 +17,9 @@ const Command kCommands[] = {
      "rtfuzz explore [--target=T] [--scenario=S] [--variant=V] [--seed=N] [--executions=N]\n"
      "               [--input=FILE] [--output=FILE.sched]\n"
      "  Runs a scenario under a random walk (or one libFuzzer input) and prints\n"
-     "  what it explored and the report of the first finding; --output writes\n"
+     "  what it explored, what its oracles judged (with a warning when they had\n"
+     "  no lock events, and a stop after one execution when there is nothing to\n"
+     "  choose) and the report of the first finding; --output writes\n"
      "  that finding as a schedule file.",
      "target scenario variant seed executions first_execution input max_steps max_slice stop_on_finding signature report_events output bug",
      &ExploreCommand},
@@ -45,11 +47,15 @@ const Command kCommands[] = {
     {"matrix",
      "rtfuzz matrix [--target=T] [DIR|FILE ...]\n"
      "  Replays every reproducer (default corpora/regressions) under every variant\n"
-     "  of its target and prints the variant x finding table, each cell checked\n"
-     "  against the file's expectations.",
+     "  its scenario takes and prints the variant x finding table, each cell\n"
+     "  checked against the file's expectations (- where the scenario does not\n"
+     "  take the variant; the legend names every cell).",
      "target",
      &MatrixCommand},
-    {"list", "rtfuzz list\n  Names the targets, their scenarios and variants.", "", &ListCommand},
+    {"list",
+     "rtfuzz list\n  Names the targets, their scenarios and variants (per scenario where a\n"
+     "  target's scenarios take different ones).",
+     "", &ListCommand},
 };
 
 void PrintHelp() {
