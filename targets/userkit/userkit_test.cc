@@ -76,6 +76,13 @@ TEST(UserkitTest, ACheckThenSleepWaiterHangsNamingItsWaitQueue) {
   EXPECT_NE(r.message.find("consumer"), std::string::npos) << r.message;
   EXPECT_NE((r.message + r.details).find("post_wq"), std::string::npos)
       << r.message << "\n" << r.details;
+  EXPECT_EQ(r.signature, "hang|waiter|task:consumer@box.post_wq");
+  // The post came between the test and the join (nobody waiting yet), or
+  // between the join and the sleep (the consumer still awake).
+  EXPECT_TRUE(r.details.find("woke nobody (no one was waiting yet)") != std::string::npos ||
+              r.details.find("woke task:consumer, which was still awake: it went to sleep "
+                             "after its wakeup (lost)") != std::string::npos)
+      << r.details;
 }
 
 TEST(UserkitTest, AnNmiLatchReaderIsClean) {

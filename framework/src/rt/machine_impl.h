@@ -371,6 +371,7 @@ class MachineImpl {
     uint64_t step;
     uint16_t waker;
     int woken;
+    bool asleep;  // The woken task was asleep then (else its wakeup is lost).
   };
   static constexpr size_t kWakeupNotes = 16;
   WakeupNote wakeups_[kWakeupNotes] = {};

@@ -172,7 +172,10 @@ std::string MachineImpl::HangReport() const {
     out += "; the last wakeup on it, by " + contexts_[last->waker]->name + " at step " +
            std::to_string(last->step) + ", woke " +
            (last->woken < 0 ? std::string("nobody (no one was waiting yet)")
-                            : tasks_[last->woken]->ctx.name) +
+            : last->asleep
+                ? tasks_[last->woken]->ctx.name
+                : tasks_[last->woken]->ctx.name +
+                      ", which was still awake: it went to sleep after its wakeup (lost)") +
            "\n";
   }
   return out;

@@ -215,7 +215,11 @@ void MachineImpl::SetCurrentStateBlocked(const volatile void* on) {
 }
 
 void MachineImpl::NoteWakeup(const volatile void* on, int woken) {
-  wakeups_[wakeup_count_++ % kWakeupNotes] = WakeupNote{on, step_, current_->id, woken};
+  // Noted before the wakeup: a task not yet blocked is awake, and a wakeup
+  // of an awake task that then sleeps is the lost wakeup a hang names.
+  const bool asleep = woken >= 0 && static_cast<size_t>(woken) < tasks_.size() &&
+                      tasks_[static_cast<size_t>(woken)]->state == RunState::kBlocked;
+  wakeups_[wakeup_count_++ % kWakeupNotes] = WakeupNote{on, step_, current_->id, woken, asleep};
 }
 
 void MachineImpl::SetCurrentStateRunning() {

@@ -102,7 +102,8 @@ TaskId CurrentTask();  // Incorrect usage outside task context.
 void SetCurrentStateBlocked(const volatile void* on = nullptr);
 // A wakeup on `on` (wake_up() of a wait queue, a lock's release) that woke
 // `woken` (-1: nobody was waiting): hang reports say what the last wakeup
-// on a sleeper's object did. Not a point.
+// on a sleeper's object did, and whether its task was still awake (call it
+// before Wake()). Not a point.
 void NoteWakeup(const volatile void* on, int woken);
 // __set_current_state(TASK_RUNNING): cancels SetCurrentStateBlocked() when
 // the task decides not to sleep after all (finish_wait()). A point.
