@@ -10,9 +10,10 @@
 
 namespace {
 
-// A deque: growing it never moves the task_structs handed out.
+// A deque: growing it never moves the task_structs handed out. Per thread,
+// as kapi's object ids: a machine runs on one thread.
 std::deque<task_struct>& Tasks() {
-  static std::deque<task_struct> tasks;
+  thread_local std::deque<task_struct> tasks;
   return tasks;
 }
 
