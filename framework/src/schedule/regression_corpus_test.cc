@@ -76,7 +76,7 @@ std::vector<Case> AllCases() {
       cases.push_back({file.string(), std::string(target::kNoVariant), base});
       continue;
     }
-    for (std::string_view v : t->variants) {
+    for (std::string_view v : target::VariantsOf(*t, s.scenario)) {  // The scenario's own.
       cases.push_back({file.string(), std::string(v), base + "_" + TestName(std::string(v))});
     }
   }
@@ -92,8 +92,8 @@ TEST_P(RegressionCorpus, ReplaysToItsExpectedOutcome) {
   ASSERT_TRUE(LoadSchedule(c.path, &s, &error)) << error;
   const Expectation* expected = s.ExpectationFor(c.variant);
   ASSERT_NE(expected, nullptr) << c.path << ": no 'expect " << c.variant
-                               << " ...' line (every variant of the target needs one; "
-                                  "`rtfuzz replay --expect_all FILE` writes them)";
+                               << " ...' line (every variant the scenario takes needs one; "
+                                  "`rtfuzz replay --record_expectations=true FILE` writes them)";
   const target::Target& t = *target::FindTarget(s.target);
   auto replayer = Replayer::Create(t, s.scenario, c.variant, s.options, &error);
   ASSERT_NE(replayer, nullptr) << error;
