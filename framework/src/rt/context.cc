@@ -209,7 +209,7 @@ bool PlainAccess() {
   return m != nullptr && m->current() == nullptr && m->outside_contexts() != nullptr;
 }
 
-internal::Context& Current() { return *M().current(); }
+internal::Context& Current(const char* caller = __builtin_FUNCTION()) { return *M(caller).current(); }
 
 // While the machine unwinds unfinished contexts after a verdict, destructors
 // on their stacks may still call in: operations that would change the
