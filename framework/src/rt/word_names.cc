@@ -85,9 +85,11 @@ bool StaticAddress(Dwarf_Die* die, Dwarf_Addr* addr) {
 }
 
 // Every variable with a static address under `die` (namespaces, classes,
-// functions and their blocks included); `scope` prefixes namespace names.
-void Collect(Dwarf* dwarf, Dwarf_Die* die, Dwarf_Addr bias, const std::string& scope,
-             std::vector<Variable>* out) {
+// functions and their blocks included), by its own name: no namespace, as
+// g++ puts a namespace variable's definition at the top of its unit (with
+// DW_AT_specification) and clang inside the namespace, and a name in a
+// report or a signature must not depend on the compiler.
+void Collect(Dwarf* dwarf, Dwarf_Die* die, Dwarf_Addr bias, std::vector<Variable>* out) {
   Dwarf_Die child;
   if (dwarf_child(die, &child) != 0) return;
   do {
@@ -99,14 +101,12 @@ void Collect(Dwarf* dwarf, Dwarf_Die* die, Dwarf_Addr bias, const std::string& s
       if (StaticAddress(&child, &addr) && TypeOf(&child, &type) &&
           dwarf_aggregate_size(&type, &size) == 0 && size > 0) {
         out->push_back(Variable{static_cast<uintptr_t>(addr + bias), size, dwarf,
-                                dwarf_dieoffset(&child), scope + DieName(&child)});
+                                dwarf_dieoffset(&child), DieName(&child)});
       }
-    } else if (tag == DW_TAG_namespace) {
-      const std::string name = DieName(&child);
-      Collect(dwarf, &child, bias, scope + (name.empty() ? "" : name + "::"), out);
-    } else if (tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
-               tag == DW_TAG_structure_type || tag == DW_TAG_class_type) {
-      Collect(dwarf, &child, bias, scope, out);
+    } else if (tag == DW_TAG_namespace || tag == DW_TAG_subprogram ||
+               tag == DW_TAG_lexical_block || tag == DW_TAG_structure_type ||
+               tag == DW_TAG_class_type) {
+      Collect(dwarf, &child, bias, out);
     }
   } while (dwarf_siblingof(&child, &child) == 0);
 }
@@ -120,7 +120,7 @@ int CollectModule(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void* ar
   size_t header = 0;
   while (dwarf_nextcu(dwarf, offset, &next, &header, nullptr, nullptr, nullptr) == 0) {
     Dwarf_Die cu;
-    if (dwarf_offdie(dwarf, offset + header, &cu) != nullptr) Collect(dwarf, &cu, bias, "", out);
+    if (dwarf_offdie(dwarf, offset + header, &cu) != nullptr) Collect(dwarf, &cu, bias, out);
     offset = next;
   }
   return DWARF_CB_OK;
