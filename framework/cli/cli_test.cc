@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -449,6 +450,39 @@ TEST(CliTest, AScenarioWithNoDecisionsRunsOnceAndSaysSo) {
                        "one, so explore stopped after 1 of 5000"),
             std::string::npos)
       << o.out;
+}
+
+// Every cell starts where its column's header does, whatever verdict names
+// the cells hold (time-budget, late-deadlock-detection's "late", "[starve]").
+TEST(CliTest, TheMatrixColumnsLineUpForEveryCell) {
+  const Outcome o = RunCli({"matrix", std::string(RTFUZZ_REGRESSIONS_DIR)});
+  ASSERT_EQ(o.status, kExitOk) << o.out << o.err;
+  std::istringstream lines(o.out);
+  std::string line;
+  std::vector<size_t> starts;  // Column starts of the current table's header.
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("reproducer", 0) == 0) {
+      starts.clear();
+      for (size_t i = 1; i < line.size(); ++i) {
+        if (line[i - 1] == ' ' && line[i] != ' ') starts.push_back(i);
+      }
+      continue;
+    }
+    if (starts.empty() || line.empty() || line.find(" (") == std::string::npos) {
+      if (line.empty()) starts.clear();
+      continue;
+    }
+    // The label ends with its scenario in parentheses; cells follow.
+    size_t at = line.find(')') + 1;
+    for (size_t column : starts) {
+      while (at < line.size() && line[at] == ' ') ++at;
+      ASSERT_EQ(at, column) << "misaligned cell in:\n" << line << "\n" << o.out;
+      while (at < line.size() && line[at] != ' ') ++at;
+    }
+    ++rows;
+  }
+  EXPECT_GT(rows, 10) << o.out;
 }
 
 TEST(CliTest, TheMatrixNamesEveryVerdictInItsLegend) {
