@@ -52,15 +52,22 @@ void Round() {
 
 void Consistent(const struct stamp& s) { BUG_ON(s.sec != s.nsec); }
 
-rt::Scenario MakeWaiter(bool check_then_sleep, bool one_cpu) {
-  rt::Scenario s(one_cpu ? "waiter-1cpu" : "waiter", one_cpu ? 1 : 2);
+// Every scenario: the shared reset, the round mark, its no-progress budget.
+rt::Scenario Begin(const char* name, int cpus, uint64_t progress_ns) {
+  rt::Scenario s(name, cpus);
   s.OnReset(&Reset);
   RTFUZZ_CHECK(s.AddMark("round") == kRoundMark, "the scenario's first mark");
+  s.budgets().progress_ns = progress_ns;
+  return s;
+}
+
+rt::Scenario MakeWaiter(bool check_then_sleep, bool one_cpu) {
   // The longest time without a round: the poller's 3 timeouts of 1 ms after
   // the last one; the rounds themselves come within 29 points of 10 ns (the
   // most in `rtfuzz explore --target=userkit --scenario=waiter
   // --executions=20000`). 10 ms is past any schedule that makes progress.
-  s.budgets().progress_ns = 10'000'000;
+  rt::Scenario s =
+      Begin(one_cpu ? "waiter-1cpu" : "waiter", one_cpu ? 1 : 2, /*progress_ns=*/10'000'000);
   s.AddTask({.name = "consumer", .affinity = rt::Cpu(0), .body = [check_then_sleep] {
                if (check_then_sleep) {
                  mailbox_wait_check_then_sleep(&box);
@@ -86,13 +93,10 @@ rt::Scenario MakeWaiter(bool check_then_sleep, bool one_cpu) {
 }
 
 rt::Scenario MakeSeqcountNmi(bool latch) {
-  rt::Scenario s("seqcount-nmi", 2);
-  s.OnReset(&Reset);
-  RTFUZZ_CHECK(s.AddMark("round") == kRoundMark, "the scenario's first mark");
   // Nothing sleeps or waits for a timer: a whole execution is at most 73
   // points of 10 ns (`rtfuzz explore --target=userkit --scenario=seqcount-nmi
   // --executions=20000`), so 1 ms without a round is no progress.
-  s.budgets().progress_ns = 1'000'000;
+  rt::Scenario s = Begin("seqcount-nmi", 2, /*progress_ns=*/1'000'000);
   constexpr int kRounds = 3;
   s.AddTask({.name = "writer", .affinity = rt::Cpu(0), .body = [latch] {
                for (unsigned long v = 1; v <= kRounds; ++v) {
@@ -122,13 +126,10 @@ rt::Scenario MakeSeqcountNmi(bool latch) {
 }
 
 rt::Scenario MakeSeqlockContend(bool checked) {
-  rt::Scenario s("seqlock-contend", 3);
-  s.OnReset(&Reset);
-  RTFUZZ_CHECK(s.AddMark("round") == kRoundMark, "the scenario's first mark");
   // As seqcount-nmi: no sleeps, no timers; at most 181 points of 10 ns
   // (`rtfuzz explore --target=userkit --scenario=seqlock-contend
   // --executions=20000`).
-  s.budgets().progress_ns = 1'000'000;
+  rt::Scenario s = Begin("seqlock-contend", 3, /*progress_ns=*/1'000'000);
   constexpr int kRounds = 2;
   for (int cpu = 0; cpu < 2; ++cpu) {
     s.AddTask({.name = cpu == 0 ? "writer0" : "writer1", .affinity = rt::Cpu(cpu),

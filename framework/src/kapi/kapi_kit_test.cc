@@ -214,7 +214,7 @@ struct rt_mutex g_rtm;
 // (FIFO 90) blocks on g_rtm and boosts low; low drops g_rtm (de-boosted,
 // still reading g_rw); high then wants g_rw for write and waits on the
 // unboosted reader, which medium (FIFO 50) keeps off the CPU.
-TEST_F(KapiKitTest, AnInversionAfterADeboostSaysSoAndShowsTheReaderShared) {
+Scenario MakeDeboost() {
   Scenario s("deboost", 1);
   s.OnReset([] {
     rwlock_init(&g_rw);
@@ -241,6 +241,11 @@ TEST_F(KapiKitTest, AnInversionAfterADeboostSaysSoAndShowsTheReaderShared) {
                const uint64_t end = rtfuzz::rt::Now() + 5'000'000;
                while (rtfuzz::rt::Now() < end) rtfuzz::rt::Spin();
              }});
+  return s;
+}
+
+TEST_F(KapiKitTest, AnInversionAfterADeboostSaysSoAndShowsTheReaderShared) {
+  const Scenario s = MakeDeboost();
   const ExecutionResult r = Run(s);
   ASSERT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message << r.details;
   rtfuzz::check::test_gallery::Gallery("priority-inversion-deboost", machine_, s, r);
@@ -445,33 +450,16 @@ TEST(KapiKitReportTest, RecordsNameTheirObjectsAndPrintValuesAsTheProgramHadThem
   }
 }
 
-// A verdict found on a tick after the last record (here a priority
-// inversion, judged while medium spins) has one step and one time: the
-// report's header and the swimlane's verdict line give the same.
+// A verdict found on a tick after the last record (the de-boost scenario's
+// priority inversion, judged while medium spins) has one step and one time:
+// the report's header and the swimlane's verdict line give the same.
 TEST(KapiKitReportTest, AVerdictHasOneTimeInTheHeaderAndTheSwimlane) {
   rtfuzz::rt::MachineOptions options;
   options.record_full_trace = true;
   rtfuzz::rt::Machine machine(options);
   rtfuzz::check::Oracles oracles;
   machine.AddObserver(&oracles);
-  Scenario s("one-time", 1);
-  s.OnReset([] { rwlock_init(&g_rw); });
-  s.AddTask({.name = "low", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 10,
-             .body = [] {
-               read_lock(&g_rw);
-               for (int i = 0; i < 300; ++i) (void)READ_ONCE(g_plain);
-               read_unlock(&g_rw);
-             }});
-  s.AddTask({.name = "high", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 90,
-             .start_ns = 1000, .body = [] {
-               write_lock(&g_rw);
-               write_unlock(&g_rw);
-             }});
-  s.AddTask({.name = "medium", .policy = rtfuzz::rt::Policy::kFifo, .rt_priority = 50,
-             .start_ns = 2000, .body = [] {
-               const uint64_t end = rtfuzz::rt::Now() + 5'000'000;
-               while (rtfuzz::rt::Now() < end) rtfuzz::rt::Spin();
-             }});
+  const Scenario s = MakeDeboost();
   rtfuzz::sched::ByteSource none(nullptr, 0);
   const ExecutionResult r = machine.Run(s, none);
   ASSERT_EQ(r.verdict, Verdict::kPriorityInversion) << r.message;
