@@ -68,7 +68,7 @@ int ReplayCommand(const Flags& f, const std::vector<std::string>& positional) {
   const target::Target& t = *target::FindTarget(s.target);
   if (f.record_expectations) return RecordExpectations(path, s);
   const std::string variant = f.variant.empty() ? s.variant : f.variant;
-  if (!CheckVariant(t, s.scenario, variant, &error)) return UsageError(error);
+  if (!target::CheckVariant(t, s.scenario, variant, &error)) return UsageError(error);
 
   rt::MachineOptions options = s.options;
   options.record_full_trace = true;  // For the swimlane and the pictures.

@@ -7,25 +7,6 @@
 
 namespace rtfuzz::cli {
 
-bool CheckVariant(const target::Target& t, const std::string& scenario, const std::string& variant,
-                  std::string* error) {
-  const bool known = t.variants.empty()
-                         ? variant == target::kNoVariant
-                         : std::find(t.variants.begin(), t.variants.end(), variant) != t.variants.end();
-  if (!known) {
-    *error = "unknown variant '" + variant + "' of target " + std::string(t.name) + " (valid: " +
-             (t.variants.empty() ? std::string(target::kNoVariant)
-                                 : target::JoinNames(t.variants)) +
-             ")";
-    return false;
-  }
-  const std::vector<std::string_view> takes = target::VariantsOf(t, scenario);
-  if (std::find(takes.begin(), takes.end(), variant) != takes.end()) return true;
-  *error = "scenario '" + scenario + "' of target " + std::string(t.name) +
-           " does not take variant '" + variant + "' (it takes: " + target::JoinNames(takes) + ")";
-  return false;
-}
-
 bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
   *out = Selection{};
   if (!f.target.empty()) {
@@ -65,7 +46,7 @@ bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
   }
   out->variant =
       f.variant.empty() ? std::string(target::DefaultVariantOf(t, out->scenario)) : f.variant;
-  return CheckVariant(t, out->scenario, out->variant, error);
+  return target::CheckVariant(t, out->scenario, out->variant, error);
 }
 
 }  // namespace rtfuzz::cli

@@ -24,10 +24,6 @@ struct Selection {
 // Returns false with a one-line error if a name is unknown or ambiguous.
 bool SelectTarget(const Flags& flags, Selection* out, std::string* error);
 
-// Checks a --variant of `target` (the error names the valid ones).
-bool CheckVariant(const target::Target& target, const std::string& scenario,
-                  const std::string& variant, std::string* error);
-
 }  // namespace rtfuzz::cli
 
 #endif  // RTFUZZ_CLI_TARGET_SELECTION_H_

@@ -90,7 +90,9 @@ void OracleState::OnAcquired(LockId id, const char* site) {
   ContextState& c = contexts_[me];
   const bool attempt = c.attempting && c.attempt_lock == id;
   bool claimed = attempt;  // Or an attempt another lock's wait nested in.
-  for (const Claim& claim : c.claims) claimed |= claim.lock == id && !claim.acquired;
+  for (size_t i = 0; i < c.claims.size() && !claimed; ++i) {
+    claimed = c.claims[i].lock == id && !c.claims[i].acquired;
+  }
   if (!claimed) {
     HookError("lock_acquired", id, site,
               "no lock_acquire() (or lock_contended()) of it came first in this context; "

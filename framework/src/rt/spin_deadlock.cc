@@ -127,10 +127,10 @@ std::string MachineImpl::ObjectName(uint32_t object) const {
     if (n.object != object) continue;
     if (n.name != nullptr) return n.name;
     std::string name = NameWord(n.addr, 0, 0);
-    // kapi names an object by its id field; the variable is the object.
-    for (const std::string_view field : {".rtfuzz_obj", ".dep_map"}) {
-      if (name.size() > field.size() && name.ends_with(field)) name.resize(name.size() - field.size());
-    }
+    // kapi names an unnamed object (an atomic) by its id field, whose
+    // variable is the object.
+    constexpr std::string_view kIdField = ".rtfuzz_obj";
+    if (name.ends_with(kIdField)) name.resize(name.size() - kIdField.size());
     return name;
   }
   return "";

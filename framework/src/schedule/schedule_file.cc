@@ -264,18 +264,9 @@ bool ValidateSchedule(const Schedule& s, std::string_view path, std::string* err
            .has_value()) {
     return reader.Fail(s.scenario_line, what);
   }
-  const std::vector<std::string_view> takes = target::VariantsOf(*t, s.scenario);
   auto check_variant = [&](std::string_view variant, int line) {
-    if (std::find(takes.begin(), takes.end(), variant) != takes.end()) return true;
-    const bool known = std::find(t->variants.begin(), t->variants.end(), variant) !=
-                       t->variants.end();
-    if (known) {
-      return reader.Fail(line, "scenario '" + s.scenario + "' of target " + s.target +
-                                   " does not take variant '" + std::string(variant) +
-                                   "' (it takes: " + target::JoinNames(takes) + ")");
-    }
-    return reader.Fail(line, "unknown variant '" + std::string(variant) + "' of target " +
-                                 s.target + " (valid: " + target::JoinNames(takes) + ")");
+    std::string why;
+    return target::CheckVariant(*t, s.scenario, variant, &why) || reader.Fail(line, why);
   };
   if (!check_variant(s.variant, s.variant_line)) return false;
   for (const Expectation& e : s.expectations) {

@@ -50,6 +50,25 @@ std::string_view DefaultVariantOf(const Target& target, std::string_view scenari
   return takes.front();
 }
 
+bool CheckVariant(const Target& target, std::string_view scenario, std::string_view variant,
+                  std::string* error) {
+  const bool known = target.variants.empty() ? variant == kNoVariant
+                                             : Contains(target.variants, variant);
+  if (!known) {
+    *error = "unknown variant '" + std::string(variant) + "' of target " +
+             std::string(target.name) + " (valid: " +
+             (target.variants.empty() ? std::string(kNoVariant) : JoinNames(target.variants)) +
+             ")";
+    return false;
+  }
+  const std::vector<std::string_view> takes = VariantsOf(target, scenario);
+  if (Contains(takes, variant)) return true;
+  *error = "scenario '" + std::string(scenario) + "' of target " + std::string(target.name) +
+           " does not take variant '" + std::string(variant) + "' (it takes: " +
+           JoinNames(takes) + ")";
+  return false;
+}
+
 std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view scenario,
                                          std::string_view variant, std::string* error) {
   if (!Contains(target.scenarios, scenario)) {
@@ -57,22 +76,7 @@ std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view 
              std::string(target.name) + " (valid: " + JoinNames(target.scenarios) + ")";
     return std::nullopt;
   }
-  const bool valid_variant = target.variants.empty() ? variant == kNoVariant
-                                                     : Contains(target.variants, variant);
-  if (!valid_variant) {
-    *error = "unknown variant '" + std::string(variant) + "' of target " +
-             std::string(target.name) + " (valid: " +
-             (target.variants.empty() ? std::string(kNoVariant) : JoinNames(target.variants)) +
-             ")";
-    return std::nullopt;
-  }
-  if (const std::vector<std::string_view> takes = VariantsOf(target, scenario);
-      !Contains(takes, variant)) {
-    *error = "scenario '" + std::string(scenario) + "' of target " + std::string(target.name) +
-             " does not take variant '" + std::string(variant) + "' (it takes: " +
-             JoinNames(takes) + ")";
-    return std::nullopt;
-  }
+  if (!CheckVariant(target, scenario, variant, error)) return std::nullopt;
   return target.make(scenario, variant);
 }
 

@@ -53,6 +53,11 @@ const std::vector<Target>& Targets();
 
 const Target* FindTarget(std::string_view name);
 
+// Whether `scenario` of `target` takes `variant`; else a one-line `error`:
+// an unknown variant, or one the scenario does not take, naming what is valid.
+bool CheckVariant(const Target& target, std::string_view scenario, std::string_view variant,
+                  std::string* error);
+
 // Checks the names and builds the scenario, or returns nullopt with a
 // one-line `error` naming what is valid.
 std::optional<rt::Scenario> MakeScenario(const Target& target, std::string_view scenario,

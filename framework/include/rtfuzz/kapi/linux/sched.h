@@ -96,12 +96,11 @@ static inline long schedule_timeout(long timeout)
 		schedule();
 		return timeout;
 	}
-	if (timeout < 0) {
-		/* The kernel logs "schedule_timeout: wrong timeout value" and returns. */
-		WARN_ON_ONCE(timeout < 0);
-		__set_current_state(TASK_RUNNING);
-		return 0;
-	}
+	/*
+	 * The kernel prints "schedule_timeout: wrong timeout value" with a
+	 * stack dump: a caller's bug, so here a WARN (the verdict failure).
+	 */
+	WARN(timeout < 0, "schedule_timeout: wrong timeout value %ld", timeout);
 	const uint64_t left = rtfuzz::rt::ScheduleTimeout(
 		static_cast<uint64_t>(timeout) * RTFUZZ_KAPI_NSEC_PER_JIFFY);
 	self->__state = TASK_RUNNING;

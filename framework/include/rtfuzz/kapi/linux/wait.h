@@ -125,6 +125,32 @@ inline void WqPoint(struct wait_queue_head *h, rt::Op op, uint64_t value = 0)
 	rt::Point(op, rtfuzz_kapi_named_object_id(&h->rtfuzz_obj, h->name), value,
 		  op == rt::Op::kWrite ? uint32_t{rt::kPointWrite} : uint32_t{rt::kPointRead});
 }
+
+/*
+ * prepare_to_wait{,_exclusive}(): the state first, then the entry. The
+ * kernel does both under the queue's lock, so a waker that finds the entry
+ * always finds a task about to sleep and its wakeup is not lost.
+ */
+inline void PrepareToWait(struct wait_queue_head *h, struct wait_queue_entry *e, int state,
+			  bool exclusive)
+{
+	if (exclusive)
+		e->flags |= WQ_FLAG_EXCLUSIVE;
+	else
+		e->flags &= ~WQ_FLAG_EXCLUSIVE;
+	get_current()->rtfuzz_wait_queue = h;
+	SetTaskState(static_cast<unsigned int>(state));
+	if (!e->queued) WqAdd(h, e, /*tail=*/exclusive);
+	WqPoint(h, rt::Op::kWrite);
+}
+
+/* The waiter takes its entry off the queue (if a waker has not). */
+inline void WqLeave(struct wait_queue_head *h, struct wait_queue_entry *e)
+{
+	if (e->queued) WqDel(h, e);
+	WqLeft(h, e);
+	WqPoint(h, rt::Op::kWrite);
+}
 }  // namespace rtfuzz::kapi::internal
 
 /* Wakes the task and takes the entry off the queue. */
@@ -159,40 +185,20 @@ static inline void add_wait_queue(struct wait_queue_head *wq_head,
 static inline void remove_wait_queue(struct wait_queue_head *wq_head,
 				     struct wait_queue_entry *wq_entry)
 {
-	if (wq_entry->queued) rtfuzz::kapi::internal::WqDel(wq_head, wq_entry);
-	rtfuzz::kapi::internal::WqLeft(wq_head, wq_entry);
-	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqLeave(wq_head, wq_entry);
 }
 
 /* Queues the entry if it is not, then set_current_state(state). */
 static inline void prepare_to_wait(struct wait_queue_head *wq_head,
 				   struct wait_queue_entry *wq_entry, int state)
 {
-	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
-	/*
-	 * The state first, then the entry: the kernel does both under the
-	 * queue's lock, so a waker that finds the entry always finds a task
-	 * about to sleep and its wakeup is not lost.
-	 */
-	get_current()->rtfuzz_wait_queue = wq_head;
-	rtfuzz::kapi::internal::SetTaskState(static_cast<unsigned int>(state));
-	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, false);
-	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::PrepareToWait(wq_head, wq_entry, state, /*exclusive=*/false);
 }
 
 static inline void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 					     struct wait_queue_entry *wq_entry, int state)
 {
-	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
-	/*
-	 * The state first, then the entry: the kernel does both under the
-	 * queue's lock, so a waker that finds the entry always finds a task
-	 * about to sleep and its wakeup is not lost.
-	 */
-	get_current()->rtfuzz_wait_queue = wq_head;
-	rtfuzz::kapi::internal::SetTaskState(static_cast<unsigned int>(state));
-	if (!wq_entry->queued) rtfuzz::kapi::internal::WqAdd(wq_head, wq_entry, true);
-	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::PrepareToWait(wq_head, wq_entry, state, /*exclusive=*/true);
 }
 
 /* Running again, and off the queue. */
@@ -200,9 +206,7 @@ static inline void finish_wait(struct wait_queue_head *wq_head,
 			       struct wait_queue_entry *wq_entry)
 {
 	rtfuzz::kapi::internal::SetTaskState(TASK_RUNNING);
-	if (wq_entry->queued) rtfuzz::kapi::internal::WqDel(wq_head, wq_entry);
-	rtfuzz::kapi::internal::WqLeft(wq_head, wq_entry);
-	rtfuzz::kapi::internal::WqPoint(wq_head, rtfuzz::rt::Op::kWrite);
+	rtfuzz::kapi::internal::WqLeave(wq_head, wq_entry);
 }
 
 static inline bool waitqueue_active(struct wait_queue_head *wq_head)
