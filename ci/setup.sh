@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang-14 libclang-rt-14-dev
   libboost-context-dev libgtest-dev libgmock-dev libbenchmark-dev libpfm4-dev
-  libmd-dev libdw-dev pkg-config
+  libmd-dev libdw-dev pkg-config libtomlplusplus-dev libpugixml-dev yamllint shellcheck
 )
 if [[ "${RTFUZZ_WITH_BROWSER:-0}" == 1 ]]; then
   # python3 reads the screenshots' pixels (ci/png_stats.py).

@@ -12,7 +12,16 @@
 //                       others pass: measures executions to one bug's finding
 //   --signature=<text>  abort only on a verdict whose signature contains the
 //                       text (one bug of several with the same verdict)
+//   --print_engine      print "libfuzzer" or "replay-only" and exit 0 (how
+//                       rtfuzz campaign picks its engine)
+//   --print_jobs        print the target's gated target:scenario:variant
+//                       jobs and exit 0
 //   build/fuzz/fuzzers/rqspinlock_fuzzer --scenario=abba --variant=v6.19 -max_total_time=60 corpus/
+//
+// A build for one job (fuzzers/CMakeLists.txt, RTFUZZ_JOB_FUZZERS: what
+// .clusterfuzzlite/build.sh makes, since OSS-Fuzz runs a fuzzer without
+// arguments) compiles its scenario and variant in with
+// -DRTFUZZ_FUZZ_SCENARIO= and -DRTFUZZ_FUZZ_VARIANT=; the flags still win.
 //
 // The input bytes are the scheduling decisions (rtfuzz/fuzz/fuzz.h). Every
 // verdict aborts with the execution report, so libFuzzer saves the input;
@@ -36,6 +45,12 @@
 #include "rtfuzz/base/verdict.h"
 #include "rtfuzz/fuzz/fuzz.h"
 #include "rtfuzz/target/target.h"
+
+// The command line that converts its crash files (rtfuzz_add_target names
+// the user's program).
+#ifndef RTFUZZ_CLI_NAME
+#define RTFUZZ_CLI_NAME "rtfuzz"
+#endif
 
 #ifndef RTFUZZ_FUZZ_TARGET
 #error "build with -DRTFUZZ_FUZZ_TARGET=\"<target name>\""
@@ -91,8 +106,16 @@ std::string g_signature;                 // --signature=: text the signature mus
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   g_target = target::FindTarget(RTFUZZ_FUZZ_TARGET);
   if (g_target == nullptr) Usage("target " RTFUZZ_FUZZ_TARGET " is not linked in");
+#ifdef RTFUZZ_FUZZ_SCENARIO
+  std::string scenario = RTFUZZ_FUZZ_SCENARIO;  // A one-job build (ClusterFuzzLite).
+#else
   std::string scenario(g_target->scenarios.front());
+#endif
+#ifdef RTFUZZ_FUZZ_VARIANT
+  std::string variant_flag = RTFUZZ_FUZZ_VARIANT;
+#else
   std::string variant_flag;  // Empty: the scenario's default.
+#endif
   for (int i = 1; i < *argc; ++i) {
     const char* arg = (*argv)[i];
     if (std::strncmp(arg, "-artifact_prefix=", 17) == 0) g_artifact_prefix = arg + 17;
@@ -109,11 +132,29 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
         Usage(std::string("unknown --only=") + (arg + 7) + " (a verdict name, e.g. missed-AA)");
       }
       g_only = verdict;
+    } else if (std::strcmp(arg, "--print_jobs") == 0) {
+      // The gated jobs of this target, as `rtfuzz campaign --dry_run=true`
+      // prints them (.clusterfuzzlite/build.sh builds a fuzzer for each).
+      for (std::string_view s : g_target->scenarios) {
+        for (std::string_view v : target::GatedVariantsOf(*g_target, s)) {
+          std::printf("%s:%.*s:%.*s\n", RTFUZZ_FUZZ_TARGET, static_cast<int>(s.size()), s.data(),
+                      static_cast<int>(v.size()), v.data());
+        }
+      }
+      std::exit(0);
+    } else if (std::strcmp(arg, "--print_engine") == 0) {
+      // How rtfuzz campaign tells a libFuzzer build from a replay-only one.
+#ifdef RTFUZZ_REPLAY_ONLY
+      std::printf("replay-only\n");
+#else
+      std::printf("libfuzzer\n");
+#endif
+      std::exit(0);
     } else if (std::strncmp(arg, "--signature=", 12) == 0 && arg[12] != '\0') {
       g_signature = arg + 12;
     } else {
       Usage(std::string("unknown flag ") + arg +
-            " (valid: --scenario=, --variant=, --only=, --signature=)");
+            " (valid: --scenario=, --variant=, --only=, --signature=, --print_engine, --print_jobs)");
     }
   }
   g_variant = variant_flag.empty() ? std::string(target::DefaultVariantOf(*g_target, scenario))
@@ -137,7 +178,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string where = std::string(" --target=") + RTFUZZ_FUZZ_TARGET + " --scenario=" +
                         g_scenario->name();
     if (!g_target->variants.empty()) where += " --variant=" + g_variant;
-    o.reproduce = "rtfuzz convert" + where + " CRASH_FILE --output=CRASH_FILE.sched";
+    o.reproduce = std::string(RTFUZZ_CLI_NAME) + " convert" + where + " CRASH_FILE --output=CRASH_FILE.sched";
     o.artifact_prefix = g_artifact_prefix;
     o.exact_artifact_path = g_exact_artifact;
     o.input_files = InputFiles();

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "binary_runner.h"
 #include "command.h"
 #include "gtest/gtest.h"
 #include "rtfuzz/target/target.h"
@@ -345,42 +346,17 @@ TEST(CliTest, ReplayExitsThreeOnAMismatch) {
   EXPECT_EQ(buggy.status, kExitFinding) << "nmi-trylock: the recorded finding, as expected";
 }
 
-// Runs the real binary, waits for its first progress line on stderr (a
-// walk prints one at 65536 executions), sends SIGINT and collects stdout.
+// Runs the real binary, waits for its first progress line (a walk prints
+// one about once a second), sends SIGINT and collects the output.
 Outcome RunAndInterrupt(const std::vector<std::string>& args) {
-  int out_pipe[2], err_pipe[2];
-  EXPECT_EQ(::pipe(out_pipe), 0);
-  EXPECT_EQ(::pipe(err_pipe), 0);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    std::vector<char*> argv;
-    std::string binary = RTFUZZ_CLI_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  std::string err;
-  char c;
-  while (err.find("execs") == std::string::npos && ::read(err_pipe[0], &c, 1) == 1) err += c;
-  ::kill(pid, SIGINT);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(out_pipe[0], buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
-  for (ssize_t n; (n = ::read(err_pipe[0], buf, sizeof buf)) > 0;) err.append(buf, size_t(n));
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::close(out_pipe[0]);
-  ::close(err_pipe[0]);
-  return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out, err};
+  bool sent = false;
+  const BinaryRun run = RunBinary(args, [&sent](const std::string& line, pid_t pid) {
+    if (!sent && line.find("execs") != std::string::npos) {
+      sent = true;
+      ::kill(pid, SIGINT);
+    }
+  });
+  return Outcome{run.status, run.out, ""};
 }
 
 TEST(CliTest, SigintEndsAWalkWithItsSummaryAndKeepsItsFinding) {

@@ -21,7 +21,7 @@ const Command kCommands[] = {
      "  no lock events, and a stop after one execution when there is nothing to\n"
      "  choose) and the report of the first finding; --output writes\n"
      "  that finding as a schedule file.",
-     "target scenario variant seed executions first_execution input max_steps max_slice stop_on_finding signature report_events output bug",
+     "target scenario variant seed executions first_execution input max_steps max_slice stop_on_finding signature report_events output bug max_total_time",
      &ExploreCommand},
     {"replay",
      "rtfuzz replay FILE.sched [--variant=V] [--trace_json=F] [--html=F]\n"
@@ -52,6 +52,26 @@ const Command kCommands[] = {
      "  take the variant; the legend names every cell).",
      "target",
      &MatrixCommand},
+    {"campaign",
+     "rtfuzz campaign [--target=T,..] [--scenario=S,..] [--variant=gated|all|V,..]\n"
+     "                [--executions=N] [--max_total_time=S] [--workers=N] [--engine=E]\n"
+     "                [--output=DIR] [--corpus=DIR] [--fuzzers=DIR]\n"
+     "  Fuzzes every selected target x scenario x variant (default: every gated\n"
+     "  one) with worker processes, shows their progress, writes each new finding\n"
+     "  as a minimized DIR/findings/<target>/*.sched and ends with the summary\n"
+     "  table. Budget: --executions a job and/or --max_total_time in all\n"
+     "  (default 60 s). Nothing found is lost to a killed worker or a Ctrl-C.\n"
+     "  --dry_run=true prints the jobs (target:scenario:variant) and exits.",
+     "target scenario variant executions max_total_time workers engine fuzzers output corpus seed_corpora seed minimize max_runs max_steps dry_run",
+     &CampaignCommand},
+    {"gate",
+     "rtfuzz gate [--config=rtfuzz.toml] [--junit=F.xml] [--markdown=F.md] [--variant=V]\n"
+     "  The merge gate: replays every reproducer the config names under every\n"
+     "  variant it expects something of, then runs a campaign over the gated\n"
+     "  variants; writes JUnit XML and a Markdown summary. Campaign flags\n"
+     "  override the file; --variant replaces the gated variants.",
+     "config junit markdown variant executions max_total_time workers engine fuzzers output corpus seed_corpora seed minimize max_runs max_steps",
+     &GateCommand},
     {"list",
      "rtfuzz list\n  Names the targets, their scenarios and variants (per scenario where a\n"
      "  target's scenarios take different ones).",
@@ -66,16 +86,32 @@ void PrintHelp() {
     std::printf("\n");
   }
   std::printf("flags:\n%s\nexit status: 0 ran to the end, no finding, every expectation met; 1 finding;\n"
-              "  2 usage error or bad file; 3 replay/matrix: an outcome not the one the file expects;\n"
-              "  130 explore interrupted (SIGINT) with no finding\n",
+              "  2 usage error or bad file; 3 replay/matrix/gate: an outcome not the one the file expects;\n"
+              "  4 campaign/gate: a worker failed (crashed or killed) with no finding;\n"
+              "  130 interrupted (SIGINT; campaign/gate also SIGTERM) with no finding\n",
               FlagsHelp().c_str());
 }
 
 }  // namespace
 
+namespace {
+BuildDefaults& Defaults() {
+  static BuildDefaults defaults;
+  return defaults;
+}
+}  // namespace
+
+void SetBuildDefaults(BuildDefaults defaults) { Defaults() = std::move(defaults); }
+const BuildDefaults& GetBuildDefaults() { return Defaults(); }
+
 int UsageError(const std::string& message) {
-  std::fprintf(stderr, "rtfuzz: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: %s\n", GetBuildDefaults().program_name.c_str(), message.c_str());
   return kExitUsage;
+}
+
+int RunCommandLine(const std::vector<std::string>& args, const BuildDefaults& defaults) {
+  SetBuildDefaults(defaults);
+  return Main(args);
 }
 
 int Main(const std::vector<std::string>& args) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flags.h"
+#include "rtfuzz/cli/cli.h"
 
 namespace rtfuzz::cli {
 
@@ -29,6 +30,13 @@ int MatrixCommand(const Flags& flags, const std::vector<std::string>& positional
 // The matrix's short name for an outcome, and the legend naming every one.
 std::string MatrixCell(const std::string& outcome);
 std::string MatrixLegend();
+
+int CampaignCommand(const Flags& flags, const std::vector<std::string>& positional);
+int GateCommand(const Flags& flags, const std::vector<std::string>& positional);
+
+// The program's BuildDefaults (rtfuzz/cli/cli.h), set by RunCommandLine.
+void SetBuildDefaults(BuildDefaults defaults);
+const BuildDefaults& GetBuildDefaults();
 
 // Runs `rtfuzz <args...>` (args excludes the program name); returns the exit
 // status.

@@ -111,7 +111,7 @@ void WriteCrashReproduce(int fd) {
 }
 
 std::string Reproduce(const Flags& f, const Selection& sel, uint64_t index) {
-  std::string line = "rtfuzz explore --target=" + std::string(sel.target->name) +
+  std::string line = GetBuildDefaults().program_name + " explore --target=" + std::string(sel.target->name) +
                      " --scenario=" + sel.scenario;
   if (sel.variant != target::kNoVariant) line += " --variant=" + sel.variant;
   if (!f.input.empty()) return line + " --input=" + f.input;
@@ -220,8 +220,10 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   Totals totals;
   bool interrupted = false;
+  bool out_of_time = false;  // --max_total_time ended the walk.
   std::string first_report;
   schedule::Schedule first_schedule;
+  bool output_written = false;
   const auto start = std::chrono::steady_clock::now();  // Wall time: display only.
 
   // A finding, and the one --signature hunts for if it names one.
@@ -240,6 +242,12 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
     first_schedule = schedule::RecordSchedule(*replayer, o);
     first_schedule.notes.push_back("found by " + Reproduce(f, sel, index) +
                                    (f.signature.empty() ? "" : " (--signature=" + f.signature + ")"));
+    first_schedule.bug = f.bug;
+    // Written at once, not at the end: a walk killed after its finding (a
+    // campaign worker) keeps it.
+    if (!f.output.empty()) {
+      output_written = WriteWholeFile(f.output, schedule::FormatSchedule(first_schedule), &error);
+    }
   };
 
   if (!f.input.empty()) {
@@ -247,11 +255,29 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   } else {
     SigintGuard sigint;
     sched::RandomSource source(f.seed);
-    uint64_t next_progress = 1 << 16;
+    // Progress on stderr about once a second (a campaign reads it from the
+    // worker's log); the wall clock is read every kClockEvery executions
+    // only, and decides nothing but when to print and --max_total_time.
+    constexpr uint64_t kClockEvery = 256;
+    auto last_progress = start;
     for (uint64_t i = 0; i < f.executions; ++i) {
       if (g_interrupted) {
         interrupted = true;
         break;
+      }
+      if (i % kClockEvery == 0 && i != 0) {
+        const auto now = std::chrono::steady_clock::now();
+        const double s = std::chrono::duration<double>(now - start).count();
+        if (f.max_total_time != 0 && s >= static_cast<double>(f.max_total_time)) {
+          out_of_time = true;
+          break;
+        }
+        if (now - last_progress >= std::chrono::seconds(1)) {
+          last_progress = now;
+          std::fprintf(stderr, "#%" PRIu64 "\texecs %.0f/s\tdistinct %zu\tfindings %" PRIu64 "\n",
+                       totals.executions, static_cast<double>(totals.executions) / s,
+                       totals.hashes.size(), totals.findings);
+        }
       }
       const uint64_t index = f.first_execution + i;
       g_crash_index = index;
@@ -259,13 +285,6 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
       record(o, index);
       if (wanted(o) && f.stop_on_finding) break;
       if (o.result->decisions.empty() && totals.decisions == 0) break;  // Nothing to choose.
-      if (totals.executions == next_progress) {
-        next_progress *= 2;
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(stderr, "#%" PRIu64 "\texecs %.0f/s\tdistinct %zu\tfindings %" PRIu64 "\n",
-                     totals.executions, static_cast<double>(totals.executions) / s,
-                     totals.hashes.size(), totals.findings);
-      }
     }
   }
   const double seconds =
@@ -275,6 +294,11 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
     std::printf("interrupted (SIGINT) after %" PRIu64 " of %" PRIu64 " executions\n",
                 totals.executions, f.executions);
   }
+  if (out_of_time) {
+    std::printf("stopped by --max_total_time=%" PRIu64 " after %" PRIu64 " of %" PRIu64
+                " executions\n",
+                f.max_total_time, totals.executions, f.executions);
+  }
   if (first_report.empty()) {
     if (!f.output.empty()) std::printf("no finding: %s not written\n", f.output.c_str());
     std::fflush(stdout);
@@ -282,12 +306,12 @@ int ExploreCommand(const Flags& f, const std::vector<std::string>& positional) {
   }
   std::printf("\n%s", first_report.c_str());
   if (!f.output.empty()) {
-    first_schedule.bug = f.bug;
-    if (!WriteWholeFile(f.output, schedule::FormatSchedule(first_schedule), &error)) {
+    if (!output_written) {
       std::fflush(stdout);
       return UsageError(error);
     }
-    std::printf("schedule written to %s (rtfuzz replay %s)\n", f.output.c_str(), f.output.c_str());
+    std::printf("schedule written to %s (%s replay %s)\n", f.output.c_str(),
+                GetBuildDefaults().program_name.c_str(), f.output.c_str());
   }
   std::fflush(stdout);
   return kExitFinding;

@@ -13,13 +13,13 @@
 
 namespace rtfuzz::cli {
 
-// Exit statuses of every subcommand (docs/cli.md).
 // Exit statuses, an interface CI gates on (docs/cli.md): never 0 unless the
 // command ran to its end and found nothing it was asked to report.
 inline constexpr int kExitOk = 0;       // Ran; no finding; every expectation met.
 inline constexpr int kExitFinding = 1;  // A verdict other than pass was found.
 inline constexpr int kExitUsage = 2;    // Bad command line or input file.
-inline constexpr int kExitMismatch = 3;  // replay/matrix: an outcome is not the expected one.
+inline constexpr int kExitMismatch = 3;  // replay/matrix/gate: an outcome is not the expected one.
+inline constexpr int kExitWorkerFailed = 4;  // campaign/gate: a worker crashed or was killed.
 inline constexpr int kExitInterrupted = 130;  // SIGINT (128 + 2) before the end, no finding.
 
 struct Flags {

@@ -81,43 +81,17 @@ std::string MatrixLegend() {
   return legend;
 }
 
-namespace {
-
-bool CollectFiles(const std::vector<std::string>& roots, std::vector<std::string>* files,
-                  std::string* error) {
-  for (const std::string& root : roots) {
-    std::error_code ec;
-    if (fs::is_regular_file(root, ec)) {
-      files->push_back(root);
-      continue;
-    }
-    if (!fs::is_directory(root, ec)) {
-      *error = "'" + root + "' is neither a schedule file nor a directory";
-      return false;
-    }
-    for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".sched") {
-        files->push_back(entry.path().string());
-      }
-    }
-  }
-  std::sort(files->begin(), files->end());
-  return true;
-}
-
-}  // namespace
-
 int MatrixCommand(const Flags& f, const std::vector<std::string>& positional) {
   std::vector<std::string> roots = positional;
   if (roots.empty()) roots.push_back("corpora/regressions");
   const target::Target* only = nullptr;
   if (!f.target.empty()) {
     only = target::FindTarget(f.target);
-    if (only == nullptr) return UsageError("unknown target '" + f.target + "' (rtfuzz list names them)");
+    if (only == nullptr) return UsageError("unknown target '" + f.target + "' (" + GetBuildDefaults().program_name + " list names them)");
   }
   std::vector<std::string> files;
   std::string error;
-  if (!CollectFiles(roots, &files, &error)) return UsageError(error);
+  if (!schedule::CollectScheduleFiles(roots, &files, &error)) return UsageError(error);
 
   // Loaded schedules by target, in file order.
   std::map<std::string, std::vector<std::pair<std::string, schedule::Schedule>>> by_target;

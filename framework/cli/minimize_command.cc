@@ -59,7 +59,8 @@ int MinimizeCommand(const Flags& f, const std::vector<std::string>& positional) 
   if (!WriteWholeFile(output, schedule::FormatSchedule(out), &error)) return UsageError(error);
   std::printf("written to %s", output.c_str());
   if (!target::FindTarget(s.target)->variants.empty()) {
-    std::printf("; its matrix row: rtfuzz replay --record_expectations=true %s", output.c_str());
+    std::printf("; its matrix row: %s replay --record_expectations=true %s",
+                GetBuildDefaults().program_name.c_str(), output.c_str());
   }
   std::printf("\n");
   return kExitOk;

@@ -124,7 +124,7 @@ int ReplayCommand(const Flags& f, const std::vector<std::string>& positional) {
   if (!r.ok()) {
     report::ReportOptions report_options;
     report_options.max_records = f.report_events;
-    report_options.reproduce = "rtfuzz replay " + path +
+    report_options.reproduce = GetBuildDefaults().program_name + " replay " + path +
                                (variant == s.variant ? "" : " --variant=" + variant);
     std::printf("\n%s", report::FormatExecutionReport(replayer->scenario(), replayer->machine(), r,
                                                       report_options)

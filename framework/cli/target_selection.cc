@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "command.h"
+
 namespace rtfuzz::cli {
 
 bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
@@ -18,7 +20,9 @@ bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
       return false;
     }
   } else if (f.scenario.empty()) {
-    out->target = target::FindTarget("demo");
+    // The first target the program lists (rtfuzz's: demo; a user's
+    // program: its own first).
+    out->target = &target::Targets().front();
   } else {
     std::vector<std::string_view> holders;
     for (const target::Target& t : target::Targets()) {
@@ -28,7 +32,7 @@ bool SelectTarget(const Flags& f, Selection* out, std::string* error) {
       }
     }
     if (holders.empty()) {
-      *error = "unknown scenario '" + f.scenario + "' (rtfuzz list names them)";
+      *error = "unknown scenario '" + f.scenario + "' (" + GetBuildDefaults().program_name + " list names them)";
       return false;
     }
     if (holders.size() > 1) {

@@ -33,7 +33,8 @@ set(RTFUZZ_INCLUDE_ROOT ${CMAKE_SOURCE_DIR}/framework/include)
 
 function(_rtfuzz_common target)
   target_compile_options(${target} PRIVATE ${RTFUZZ_WARNINGS})
-  target_include_directories(${target} PUBLIC ${RTFUZZ_INCLUDE_ROOT})
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${RTFUZZ_INCLUDE_ROOT}>
+                                              $<INSTALL_INTERFACE:include>)
   # The framework is never coverage-instrumented: only target code gets
   # RTFUZZ_TARGET_FLAGS, so libFuzzer's feedback measures the target and the
   # schedule, not the scheduler (PERF-FACTS: ~1.8x executions/s).
@@ -45,6 +46,13 @@ function(rtfuzz_cc_library)
   add_library(rtfuzz_${A_NAME} STATIC ${A_SRCS})
   add_library(rtfuzz::${A_NAME} ALIAS rtfuzz_${A_NAME})
   _rtfuzz_common(rtfuzz_${A_NAME})
+  # The framework's libraries are installed as rtfuzz::<name> too
+  # (framework/cmake/RtfuzzInstall.cmake); the bundled targets are not.
+  set_target_properties(rtfuzz_${A_NAME} PROPERTIES EXPORT_NAME ${A_NAME})
+  string(FIND "${CMAKE_CURRENT_SOURCE_DIR}/" "${CMAKE_SOURCE_DIR}/framework/" _in_framework)
+  if(_in_framework EQUAL 0)
+    set_property(GLOBAL APPEND PROPERTY RTFUZZ_INSTALLED_LIBRARIES rtfuzz_${A_NAME})
+  endif()
   target_link_libraries(rtfuzz_${A_NAME} PUBLIC ${A_DEPS})
 endfunction()
 

@@ -258,6 +258,10 @@ std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) 
         char* demangled = abi::__cxa_demangle(name, nullptr, nullptr, &status);
         std::string shown = status == 0 && demangled != nullptr ? demangled : name;
         std::free(demangled);
+        // No namespace, as the DWARF names above: "(anonymous namespace)::
+        // counter" is "counter" (a template argument's "::" stays).
+        const size_t colons = shown.rfind("::", shown.find('<'));
+        if (colons != std::string::npos) shown.erase(0, colons + 2);
         return shown + (offset != 0 ? text : "");
       }
     }

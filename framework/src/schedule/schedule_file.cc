@@ -7,9 +7,11 @@
 
 #include "rtfuzz/schedule/schedule_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -322,6 +324,29 @@ bool LoadSchedule(const std::string& path, Schedule* out, std::string* error) {
     return false;
   }
   return ParseSchedule(text, path, out, error) && ValidateSchedule(*out, path, error);
+}
+
+bool CollectScheduleFiles(const std::vector<std::string>& roots, std::vector<std::string>* files,
+                          std::string* error) {
+  namespace fs = std::filesystem;
+  for (const std::string& root : roots) {
+    std::error_code ec;
+    if (fs::is_regular_file(root, ec)) {
+      files->push_back(root);
+      continue;
+    }
+    if (!fs::is_directory(root, ec)) {
+      *error = "'" + root + "' is neither a schedule file nor a directory";
+      return false;
+    }
+    for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".sched") {
+        files->push_back(entry.path().string());
+      }
+    }
+  }
+  std::sort(files->begin(), files->end());
+  return true;
 }
 
 }  // namespace rtfuzz::schedule

@@ -50,6 +50,16 @@ std::string_view DefaultVariantOf(const Target& target, std::string_view scenari
   return takes.front();
 }
 
+std::vector<std::string_view> GatedVariantsOf(const Target& target, std::string_view scenario) {
+  if (target.gated_variants == nullptr) return {DefaultVariantOf(target, scenario)};
+  const std::vector<std::string_view> gated = target.gated_variants(scenario);
+  std::vector<std::string_view> out;
+  for (std::string_view v : VariantsOf(target, scenario)) {
+    if (Contains(gated, v)) out.push_back(v);
+  }
+  return out;
+}
+
 bool CheckVariant(const Target& target, std::string_view scenario, std::string_view variant,
                   std::string* error) {
   const bool known = target.variants.empty() ? variant == kNoVariant

@@ -1,8 +1,9 @@
 // framework/include/rtfuzz/base/format.h
 //
 // How rtfuzz writes a virtual-time duration in reports: "250.000 ms",
-// "1.010 us", "30 ns"; and a task priority as a scenario declares it. One
-// function each, so every report reads the same.
+// "1.010 us", "30 ns"; a task priority as a scenario declares it; and a
+// count of things ("1 job", "27 jobs"). One function each, so every report
+// reads the same.
 
 #ifndef RTFUZZ_BASE_FORMAT_H_
 #define RTFUZZ_BASE_FORMAT_H_
@@ -33,6 +34,11 @@ inline std::string FormatPriority(int prio) {
   if (prio < 99) return "FIFO " + std::to_string(99 - prio);
   if (prio == 120) return "OTHER";
   return "OTHER nice " + std::to_string(prio - 120);
+}
+
+// "1 job", "2 jobs": `noun` takes an "s" unless there is one.
+inline std::string FormatCount(uint64_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
 }  // namespace rtfuzz

@@ -82,6 +82,11 @@ std::string FormatSchedule(const Schedule& schedule);
 // Reads and parses and validates a file: the three steps every tool does.
 bool LoadSchedule(const std::string& path, Schedule* out, std::string* error);
 
+// Every *.sched under the given folders (recursively) and every file named,
+// sorted by path. False with a one-line error for a root that is neither.
+bool CollectScheduleFiles(const std::vector<std::string>& roots, std::vector<std::string>* files,
+                          std::string* error);
+
 }  // namespace rtfuzz::schedule
 
 #endif  // RTFUZZ_SCHEDULE_SCHEDULE_FILE_H_

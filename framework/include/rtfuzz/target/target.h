@@ -39,6 +39,11 @@ struct Target {
   // first unless it takes default_variant. Null: every scenario takes every
   // variant.
   std::vector<std::string_view> (*scenario_variants)(std::string_view scenario) = nullptr;
+  // The variants of `scenario` a merge gate runs and expects clean (the
+  // fixed versions; `rtfuzz campaign` and `rtfuzz gate` by default), a subset
+  // of those it takes. Empty: the scenario demonstrates a bug and is never
+  // gated. Null: the scenario's default variant.
+  std::vector<std::string_view> (*gated_variants)(std::string_view scenario) = nullptr;
 };
 
 // The variants `scenario` of `target` takes, in the target's order ({"-"}
@@ -47,6 +52,10 @@ std::vector<std::string_view> VariantsOf(const Target& target, std::string_view 
 // What a scenario runs under when no variant is named: the target's default
 // if the scenario takes it, else the first it takes.
 std::string_view DefaultVariantOf(const Target& target, std::string_view scenario);
+
+// The variants of `scenario` a gate runs by default (Target::gated_variants),
+// in the target's order; empty for a bug demonstration.
+std::vector<std::string_view> GatedVariantsOf(const Target& target, std::string_view scenario);
 
 // Every target linked into the program, in a fixed order.
 const std::vector<Target>& Targets();
