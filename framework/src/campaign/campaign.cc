@@ -386,10 +386,20 @@ Result Run(const Options& o) {
       execs += w.progress.executions;
     }
     const double elapsed = Since(campaign_start);
+    // What is left of the running jobs' budgets and the pending jobs',
+    // spread over the workers: the budget's own arithmetic, not a guess.
     std::string remaining;
-    if (o.seconds != 0)
-      remaining =
-          ", remaining ~" + Seconds(std::max(0.0, static_cast<double>(o.seconds) - elapsed));
+    if (per_job_s != 0) {
+      double left = static_cast<double>(n - next) * per_job_s, longest = 0;
+      for (const Worker& w : running) {
+        const double mine = std::max(0.0, per_job_s - Since(w.start));
+        left += mine;
+        longest = std::max(longest, mine);
+      }
+      const double lanes =
+          static_cast<double>(std::min<size_t>(workers, std::max<size_t>(1, n - next + running.size())));
+      remaining = ", remaining ~" + Seconds(std::max(longest, left / lanes));
+    }
     block.push_back("  total: " + std::to_string(done) + "/" + std::to_string(n) + " jobs done, " +
                     std::to_string(running.size()) + " running, " + std::to_string(execs) +
                     " executions, " + std::to_string(findings) + " findings, elapsed " +
