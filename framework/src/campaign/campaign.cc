@@ -98,10 +98,11 @@ double Since(Clock::time_point t) {
 
 std::string Seconds(double s) {
   char buf[32];
-  if (s < 100)
+  if (s < 100) {
     std::snprintf(buf, sizeof(buf), "%.1f s", s);
-  else
+  } else {
     std::snprintf(buf, sizeof(buf), "%d:%02d", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  }
   return buf;
 }
 
@@ -126,8 +127,9 @@ size_t CountFiles(const fs::path& dir) {
   std::error_code ec;
   size_t n = 0;
   if (!fs::is_directory(dir, ec)) return 0;
-  for (const auto& entry : fs::recursive_directory_iterator(dir, ec))
+  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
     n += entry.is_regular_file() ? 1 : 0;
+  }
   return n;
 }
 
@@ -255,8 +257,9 @@ Result Run(const Options& o) {
       argv.push_back("-artifact_prefix=" + w.artifacts + "/");
       argv.push_back("-print_final_stats=1");
       if (o.executions != 0) argv.push_back("-runs=" + std::to_string(o.executions));
-      if (per_job_s != 0)
+      if (per_job_s != 0) {
         argv.push_back("-max_total_time=" + std::to_string(static_cast<uint64_t>(per_job_s)));
+      }
       argv.push_back(dir.string());
     } else {
       // The walk resumes where this job's last run stopped: a nightly
@@ -272,8 +275,9 @@ Result Run(const Options& o) {
       argv.push_back("--first_execution=" + std::to_string(w.first_execution));
       argv.push_back("--executions=" +
                      std::to_string(o.executions != 0 ? o.executions : (uint64_t{1} << 62)));
-      if (per_job_s != 0)
+      if (per_job_s != 0) {
         argv.push_back("--max_total_time=" + std::to_string(static_cast<uint64_t>(per_job_s)));
+      }
       argv.push_back("--max_steps=" + std::to_string(o.max_steps));
       argv.push_back("--output=" + w.artifacts + "/walk-seed" + std::to_string(o.seed) + "-from" +
                      std::to_string(w.first_execution) + ".sched");

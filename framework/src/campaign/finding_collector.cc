@@ -70,8 +70,9 @@ std::string FindingCollector::UnusedPath(const Job& job, const std::string& verd
   const fs::path dir = fs::path(findings_dir_) / std::string(job.target->name);
   std::error_code ec;
   fs::path path = dir / (stem + ".sched");
-  for (int n = 2; fs::exists(path, ec); ++n)
+  for (int n = 2; fs::exists(path, ec); ++n) {
     path = dir / (stem + "-" + std::to_string(n) + ".sched");
+  }
   return path.string();
 }
 

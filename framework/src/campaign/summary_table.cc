@@ -66,10 +66,11 @@ std::string FormatSummary(const Options& o, const Result& r) {
       row.push_back(std::to_string(jr.executions_to_finding));
       row.push_back(Fixed(jr.seconds_to_finding, 1));
       std::string where = f.path;
-      if (!f.is_new)
+      if (!f.is_new) {
         where += " (known)";
-      else if (f.verdict != "crash" && !f.minimized)
+      } else if (f.verdict != "crash" && !f.minimized) {
         where += " (not minimized)";
+      }
       row.push_back(where);
       rows.push_back(row);
       if (f.verdict == "crash") {
@@ -96,10 +97,11 @@ std::string FormatSummary(const Options& o, const Result& r) {
       std::string cell = row[i];
       // Numbers right-aligned, words left.
       const bool number = i == 5 || i == 6;
-      if (number)
+      if (number) {
         cell.insert(0, width[i] - std::min(width[i], cell.size()), ' ');
-      else if (i + 1 < row.size())
+      } else if (i + 1 < row.size()) {
         cell.resize(width[i], ' ');
+      }
       line += " " + cell;
     }
     out += line + "\n";

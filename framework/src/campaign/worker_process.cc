@@ -65,10 +65,11 @@ namespace {
 
 WorkerExit FromStatus(int status) {
   WorkerExit e;
-  if (WIFSIGNALED(status))
+  if (WIFSIGNALED(status)) {
     e.signal = WTERMSIG(status);
-  else
+  } else {
     e.code = WEXITSTATUS(status);
+  }
   return e;
 }
 
