@@ -102,7 +102,7 @@ static u32 lock_word_rmw(rqspinlock_t *lock, bool takes, Fn fn)
 			    ::rtfuzz::rt::kPointLockOp |
 			    (store && nw != old ? ::rtfuzz::rt::kPointWrite : 0u) |
 			    ::rtfuzz::rt::PointWordSize(sizeof(lock->val.counter)),
-			    &lock->val.counter, (u32)lock->val.counter);
+			    &lock->val.counter, old);
 	return old;
 }
 

@@ -92,10 +92,11 @@ void AnnotateRelease(const LockSite& l);
 // The point of one atomic operation on a lock word: kRmw on the lock's id
 // with the word's new value; `wrote` when it changed the word. `word`: the
 // lock word itself when the lock is one word (the spin detector judges its
-// spinners by it); null for locks whose state is several fields (their
-// spinners are judged by the coarse rule: no write anywhere).
+// spinners by it), and `old` what the operation read there (when it wrote;
+// else the word holds it still); null for locks whose state is several
+// fields (their spinners are judged by the coarse rule: no write anywhere).
 void LockPoint(uint32_t id, uint64_t value, bool wrote,
-               const volatile uint32_t* word = nullptr);
+               const volatile uint32_t* word = nullptr, uint32_t old = 0);
 // A store-release of the lock word (a spinning lock's unlock).
 void UnlockStorePoint(uint32_t id, uint64_t value, const volatile uint32_t* word = nullptr);
 

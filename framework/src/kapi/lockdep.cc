@@ -145,12 +145,13 @@ void AnnotateRelease(const LockSite& l) {
   check::LockRelease(l.id, l.site);
 }
 
-void LockPoint(uint32_t id, uint64_t value, bool wrote, const volatile uint32_t* word) {
+void LockPoint(uint32_t id, uint64_t value, bool wrote, const volatile uint32_t* word,
+               uint32_t old) {
   rt::Point(rt::Op::kRmw, id, value,
             rt::kPointAtomic | rt::kPointRead | rt::kPointLockOp |
                 (wrote ? rt::kPointWrite : 0u) |
                 (word != nullptr ? rt::PointWordSize(sizeof(*word)) : 0u),
-            word, word != nullptr ? *word : 0);
+            word, word == nullptr ? 0 : wrote ? old : *word);
 }
 
 void UnlockStorePoint(uint32_t id, uint64_t value, const volatile uint32_t* word) {

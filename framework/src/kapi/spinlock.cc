@@ -37,7 +37,7 @@ unsigned long SpinningLock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, cons
     if (s->owner == kNoOwner) {
       s->owner = me;
       AnnotateAcquired(l);
-      LockPoint(l.id, me, /*wrote=*/true, &s->owner);
+      LockPoint(l.id, me, /*wrote=*/true, &s->owner, /*old=*/kNoOwner);
       return flags;
     }
     AnnotateContended(l);
@@ -57,7 +57,7 @@ int SpinningTrylock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, unsigned lo
   if (s->owner == kNoOwner) {
     s->owner = CurrentOwner();
     AnnotateAcquired(l);
-    LockPoint(l.id, s->owner, /*wrote=*/true, &s->owner);
+    LockPoint(l.id, s->owner, /*wrote=*/true, &s->owner, /*old=*/kNoOwner);
     return 1;
   }
   AnnotateFailed(l, -check::kEbusy);

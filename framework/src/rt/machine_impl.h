@@ -84,12 +84,14 @@ class MachineImpl {
   // ring, only while it spins: from a cpu_relax() until an iteration
   // outgrows the ring), and who wrote the word last. Inline: on every such
   // point.
-  void NoteWord(uint32_t flags, const volatile void* word, uint64_t bits) {
+  // `read` is what the access read (rt::Point's bits: an RMW's old
+  // contents, not what it left).
+  void NoteWord(uint32_t flags, const volatile void* word, uint64_t read) {
     Context* ctx = current_;
     if ((flags & kPointRead) && ctx->logging) {
       WordAccess& a = ctx->fp[ctx->fp_count++ & (kFootprintRing - 1)];
       a.tagged = WordAccess::Tag(word, (flags & kPointWordSizeMask) >> 8);
-      a.bits = bits;
+      a.bits = read;
       if (ctx->fp_count - ctx->fp_mark > kMaxIterationWords) ctx->logging = false;
     }
     if (flags & kPointWrite) {
@@ -97,6 +99,24 @@ class MachineImpl {
       w.addr = word;
       w.serial_context = serial_tag_ | ctx->id;
     }
+  }
+  // A word's raw contents (size bytes, zero-extended). Not instrumented:
+  // the spin detector re-reads words a spinner read, which may have been
+  // freed since (a bug ASan reports when the target reads them again).
+  __attribute__((no_sanitize("address"))) static uint64_t WordBits(const volatile void* word,
+                                                                   uint32_t size) {
+    // One load of the word's own width where it has one (1, 2, 4, 8 bytes).
+    switch (size) {
+      case 1: return *static_cast<const volatile uint8_t*>(word);
+      case 2: return *static_cast<const volatile uint16_t*>(word);
+      case 4: return *static_cast<const volatile uint32_t*>(word);
+      case 8: return *static_cast<const volatile uint64_t*>(word);
+      default: break;
+    }
+    const volatile unsigned char* p = static_cast<const volatile unsigned char*>(word);
+    uint64_t bits = 0;
+    for (uint32_t i = 0; i < size; ++i) bits |= uint64_t{p[i]} << (8 * i);
+    return bits;
   }
   // rt::Spin() (spin_detector.cc): `state` is the spinner's callee-saved
   // registers rbx, rbp, r12..r15 and its frame address, or null where they

@@ -23,14 +23,17 @@ namespace {
 
 // Contents as a report shows them: small numbers in decimal, anything that
 // looks like a pointer only as null/non-null (addresses differ between runs).
+// What the word holds now: a stuck spinner found it there at its first
+// access of the iteration, and nothing changed it since.
 std::string ShowBits(const WordAccess& w) {
+  const uint64_t bits = MachineImpl::WordBits(w.addr(), w.size());
   char text[32];
-  if (w.bits < 0x10000) {
-    std::snprintf(text, sizeof(text), "%" PRIu64, w.bits);
-  } else if (w.size() == 8 && w.bits > 0xffffffffu) {
+  if (bits < 0x10000) {
+    std::snprintf(text, sizeof(text), "%" PRIu64, bits);
+  } else if (w.size() == 8 && bits > 0xffffffffu) {
     return "a non-null pointer";
   } else {
-    std::snprintf(text, sizeof(text), "%#" PRIx64, w.bits);
+    std::snprintf(text, sizeof(text), "%#" PRIx64, bits);
   }
   return text;
 }

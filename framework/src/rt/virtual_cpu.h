@@ -34,7 +34,7 @@ struct HandlerInstance;
 // Two stores per logged read: the point's hot path.
 struct WordAccess {
   uintptr_t tagged;
-  uint64_t bits;
+  uint64_t bits;  // What the access read: for an RMW, the contents before it.
 
   static uintptr_t Tag(const volatile void* addr, uint32_t size) {
     return reinterpret_cast<uintptr_t>(addr) | uintptr_t{size} << 56;
@@ -98,6 +98,15 @@ struct Context {
   bool LastAccessBefore(uint32_t i, uint32_t end) const {
     const volatile void* a = fp[i & (kFootprintRing - 1)].addr();
     for (uint32_t j = i + 1; j != end; ++j) {
+      if (fp[j & (kFootprintRing - 1)].addr() == a) return false;
+    }
+    return true;
+  }
+
+  // Whether ring position i is the first access to its word from `begin`.
+  bool FirstAccessFrom(uint32_t begin, uint32_t i) const {
+    const volatile void* a = fp[i & (kFootprintRing - 1)].addr();
+    for (uint32_t j = begin; j != i; ++j) {
       if (fp[j & (kFootprintRing - 1)].addr() == a) return false;
     }
     return true;

@@ -54,9 +54,10 @@ inline constexpr uint32_t kPointWordSizeMask = 0xfu << 8;
 // coarse rule (no write anywhere), so kapi passes the word wherever it has one.
 void Point(Op op, uint32_t object, uint64_t value, uint32_t flags);
 
-// The same, for an access to memory: `word` is the word the operation read
-// or wrote, `bits` its raw contents after the operation (up to 8 bytes,
-// pointer values included) and flags' PointWordSize its size. Neither is
+// The same, for an access to memory, made after its memory effect: `word` is
+// the word the operation read or wrote, `bits` the raw contents it read (up
+// to 8 bytes, pointer values included: for an RMW the old contents, not the
+// new) and flags' PointWordSize its size. Neither is
 // traced: they are what the spin detector judges a spinner by, the words it
 // reads (docs/architecture.md#time-warp), and what a spin-deadlock report
 // names. A null word is the point above.

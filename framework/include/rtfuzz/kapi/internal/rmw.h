@@ -4,7 +4,8 @@
  * xchg()/cmpxchg() and smp_store_mb(): each RMW is indivisible and is ONE
  * point, made after its memory effect (rt/context.h).
  *
- * A point of an RMW is rt::Op::kRmw with the value now in memory, and flags
+ * A point of an RMW is rt::Op::kRmw with the value now in memory (the word
+ * it passes the spin detector carries the old contents: what it read), and flags
  * kPointAtomic | kPointRead, plus kPointWrite iff the memory changed: a failed
  * cmpxchg, or an add of 0, is not a write, because a write is news that wakes
  * the machine's spin detector, and a spinner retrying a failing cmpxchg with
@@ -20,12 +21,13 @@
 namespace rtfuzz::kapi::internal {
 
 template <typename T>
-inline void RmwPoint(uint32_t object, uint64_t value, bool wrote, const T *word)
+inline void RmwPoint(uint32_t object, uint64_t value, bool wrote, const T *word,
+		     const std::remove_cv_t<T> &old)
 {
 	rt::Point(rt::Op::kRmw, object, value,
 		  rt::kPointAtomic | rt::kPointRead | (wrote ? rt::kPointWrite : 0u) |
 			  WordFlags<T>(),
-		  WordAddr(word), RawBits(*word));
+		  WordAddr(word), RawBits(old));
 }
 
 template <typename T>
@@ -64,7 +66,7 @@ inline std::remove_cv_t<T> Xchg(T *p, std::type_identity_t<std::remove_cv_t<T>> 
 	const U old = *q;
 	*q = val;
 	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(val),
-		 !SameBits(old, val), q);
+		 !SameBits(old, val), q, old);
 	return old;
 }
 
@@ -83,7 +85,7 @@ inline std::remove_cv_t<T> Cmpxchg(T *p, std::type_identity_t<std::remove_cv_t<T
 	if (hit)
 		*q = val;
 	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(*q),
-		 hit && !SameBits(seen, val), q);
+		 hit && !SameBits(seen, val), q, seen);
 	return seen;
 }
 

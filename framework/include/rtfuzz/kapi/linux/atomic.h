@@ -80,7 +80,7 @@ inline Counter<A> AtomicFetchIf(A *v, Op op)
 	Counter<A> nw = old;
 	if (op(old, &nw))
 		v->counter = nw;
-	RmwPoint(id, TraceValue(v->counter), v->counter != old, &v->counter);
+	RmwPoint(id, TraceValue(v->counter), v->counter != old, &v->counter, old);
 	return old;
 }
 

@@ -119,7 +119,7 @@ inline T PcpFetchIf(T *p, Op op)
 		*p = nw;
 	rt::Point(rt::Op::kRmw, 0, TraceValue(*p),
 		  rt::kPointRead | (*p != old ? rt::kPointWrite : 0u) | WordFlags<T>(),
-		  WordAddr(p), RawBits(*p));
+		  WordAddr(p), RawBits(old));
 	return old;
 }
 
