@@ -41,6 +41,10 @@ bool CampaignOptionsFromFlags(const Flags& f, const std::string& verb, campaign:
     *error = "--max_steps must be at least 1";
     return false;
   }
+  if (f.max_runs == 0) {
+    *error = "--max_runs must be at least 1";
+    return false;
+  }
   if (f.workers > 1024) {
     *error = "--workers must be at most 1024";
     return false;

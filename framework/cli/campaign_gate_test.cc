@@ -131,6 +131,8 @@ TEST(Campaign, BadOptionsAreOneLineUsageErrors) {
        "rtfuzz: unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, userlocks, "
        "userkit)\n"},
       {{"campaign", "--executions=0"}, "rtfuzz: --executions must be at least 1\n"},
+      {{"campaign", "--max_runs=0"}, "rtfuzz: --max_runs must be at least 1\n"},
+      {{"gate", "--workers=2000"}, "rtfuzz: --workers must be at most 1024\n"},
       {{"campaign", "--fuzzers=/nonexistent"}, "rtfuzz: --fuzzers=/nonexistent is not a folder\n"},
       {{"campaign", "stray"}, "rtfuzz: campaign takes no file arguments ('stray')\n"},
       {{"gate", "--config=/nonexistent.toml"},

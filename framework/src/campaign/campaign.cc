@@ -66,6 +66,10 @@ class StopSignals {
 // it is hung: SIGTERM, then SIGKILL kKillAfter later.
 constexpr double kOverrunGrace = 30;
 constexpr double kKillAfter = 10;
+// After an interrupt: libFuzzer and explore end within an execution of the
+// SIGINT (explore checks between executions, each at most --max_steps
+// points, ~50 ms at 1 M); one still running this long after is killed.
+constexpr double kInterruptGrace = 10;
 
 // How a worker ends on the SIGINT the campaign forwards: explore's 130,
 // libFuzzer's 72 ("run interrupted; exiting", clang 14).
@@ -230,6 +234,8 @@ Result Run(const Options& o) {
   std::vector<Worker> running;
   size_t next = 0;
   bool forwarded = false;
+  Clock::time_point forwarded_at;
+  bool killed_after_interrupt = false;
   double last_draw = -kRedrawEvery;
 
   auto start_job = [&](size_t i) {
@@ -348,8 +354,11 @@ Result Run(const Options& o) {
                       std::to_string(jr.executions) + " executions, " + Seconds(jr.seconds) +
                       (f.is_new ? " -> " : " (known: ") + f.path + (f.is_new ? "" : ")"));
       }
-    } else if (g_stop && exit.signal == 0 &&
-               (exit.code == kExploreInterrupted || exit.code == kLibFuzzerInterrupted)) {
+    } else if (g_stop && ((exit.signal == 0 && (exit.code == kExploreInterrupted ||
+                                                  exit.code == kLibFuzzerInterrupted)) ||
+                          exit.signal == SIGINT || exit.signal == SIGKILL)) {
+      // Ended by the interrupt this campaign forwarded (SIGINT before the
+      // worker's own handler was in place; SIGKILL past kInterruptGrace).
       jr.state = JobState::kInterrupted;
       jr.detail = "interrupted";
     } else if (exit.signal != 0 || exit.code != 0) {
@@ -414,6 +423,7 @@ Result Run(const Options& o) {
   while (true) {
     if (g_stop && !forwarded) {
       forwarded = true;
+      forwarded_at = Clock::now();
       result.interrupted = true;
       display.Event("interrupted: stopping " + std::to_string(running.size()) +
                     " workers; their findings and corpus files are kept");
@@ -426,6 +436,12 @@ Result Run(const Options& o) {
         finish_job(w, *exit);
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
         continue;
+      }
+      if (forwarded && !killed_after_interrupt && Since(forwarded_at) > kInterruptGrace) {
+        display.Event("killing the workers still running " + Seconds(kInterruptGrace) +
+                      " after the interrupt");
+        for (const Worker& each : running) SignalWorker(each.pid, SIGKILL);
+        killed_after_interrupt = true;
       }
       const double age = Since(w.start);
       if (w.budget_s != 0 && age > w.budget_s + kOverrunGrace && !w.term_sent) {

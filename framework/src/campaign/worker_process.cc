@@ -26,8 +26,19 @@ pid_t SpawnWorker(const std::vector<std::string>& argv, const std::string& log_p
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t parent = ::getpid();
+  // SIGINT and SIGTERM stay blocked from before the fork until the child
+  // has the default dispositions: one arriving in between (a Ctrl-C the
+  // campaign forwards the moment a worker starts) would otherwise run the
+  // campaign's handler in the child and be lost, and the worker would run
+  // its whole budget. Pending, it ends the child once unblocked.
+  sigset_t stop, old;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &stop, &old);
   const pid_t pid = ::fork();
   if (pid < 0) {
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
     *error = std::string("cannot fork a worker: ") + std::strerror(errno);
     ::close(log);
     return -1;
@@ -43,6 +54,7 @@ pid_t SpawnWorker(const std::vector<std::string>& argv, const std::string& log_p
     // The campaign's SIGINT disposition is its own: workers get the default.
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
     ::execv(args[0], args.data());
     const std::string msg =
         "rtfuzz campaign: cannot run " + argv[0] + ": " + std::strerror(errno) + "\n";
@@ -50,6 +62,7 @@ pid_t SpawnWorker(const std::vector<std::string>& argv, const std::string& log_p
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // Also here: no race with a signal sent right after.
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
   ::close(log);
   return pid;
 }
