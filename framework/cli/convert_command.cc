@@ -12,7 +12,7 @@
 #include "rtfuzz/base/input_file.h"
 #include "rtfuzz/sched/byte_source.h"
 #include "rtfuzz/schedule/replayer.h"
-#include "schedule_io.h"
+#include "rtfuzz/base/output_file.h"
 #include "target_selection.h"
 
 namespace rtfuzz::cli {

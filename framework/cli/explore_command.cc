@@ -22,7 +22,7 @@
 #include "rtfuzz/report/execution_report.h"
 #include "rtfuzz/sched/random_source.h"
 #include "rtfuzz/schedule/replayer.h"
-#include "schedule_io.h"
+#include "rtfuzz/base/output_file.h"
 #include "target_selection.h"
 
 namespace rtfuzz::cli {
@@ -111,7 +111,8 @@ void WriteCrashReproduce(int fd) {
 }
 
 std::string Reproduce(const Flags& f, const Selection& sel, uint64_t index) {
-  std::string line = GetBuildDefaults().program_name + " explore --target=" + std::string(sel.target->name) +
+  std::string line = GetBuildDefaults().program_name +
+                     " explore --target=" + std::string(sel.target->name) +
                      " --scenario=" + sel.scenario;
   if (sel.variant != target::kNoVariant) line += " --variant=" + sel.variant;
   if (!f.input.empty()) return line + " --input=" + f.input;

@@ -19,7 +19,7 @@ inline constexpr int kExitOk = 0;       // Ran; no finding; every expectation me
 inline constexpr int kExitFinding = 1;  // A verdict other than pass was found.
 inline constexpr int kExitUsage = 2;    // Bad command line or input file.
 inline constexpr int kExitMismatch = 3;  // replay/matrix/gate: an outcome is not the expected one.
-inline constexpr int kExitWorkerFailed = 4;  // campaign/gate: a worker crashed or was killed.
+// 4: campaign/gate, a worker crashed or was killed (campaign::kExitWorkerFailed).
 inline constexpr int kExitInterrupted = 130;  // SIGINT (128 + 2) before the end, no finding.
 
 struct Flags {

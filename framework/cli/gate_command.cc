@@ -15,7 +15,7 @@
 #include "command.h"
 #include "rtfuzz/base/format.h"
 #include "rtfuzz/gate/gate.h"
-#include "schedule_io.h"
+#include "rtfuzz/base/output_file.h"
 
 namespace rtfuzz::cli {
 namespace {

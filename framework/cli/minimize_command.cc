@@ -10,7 +10,7 @@
 
 #include "command.h"
 #include "rtfuzz/schedule/minimizer.h"
-#include "schedule_io.h"
+#include "rtfuzz/base/output_file.h"
 
 namespace rtfuzz::cli {
 

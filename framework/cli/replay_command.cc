@@ -15,7 +15,7 @@
 #include "rtfuzz/report/timeline.h"
 #include "rtfuzz/schedule/minimizer.h"
 #include "rtfuzz/schedule/replayer.h"
-#include "schedule_io.h"
+#include "rtfuzz/base/output_file.h"
 #include "target_selection.h"
 
 namespace rtfuzz::cli {

@@ -341,7 +341,6 @@ Result Run(const Options& o) {
         display.Event("error  " + jr.job.Name() + ": " + error + " (the file is kept)");
         f.verdict = "unreadable";
         f.path = a;
-        f.artifact = a;
       }
       jr.findings.push_back(f);
     }

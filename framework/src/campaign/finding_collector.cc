@@ -3,40 +3,17 @@
 #include "finding_collector.h"
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "rtfuzz/base/input_file.h"
+#include "rtfuzz/base/output_file.h"
 #include "rtfuzz/schedule/minimizer.h"
 #include "rtfuzz/schedule/replayer.h"
 #include "rtfuzz/schedule/schedule_file.h"
 
 namespace rtfuzz::campaign {
-namespace {
 
 namespace fs = std::filesystem;
-
-bool WriteFileAtomically(const std::string& path, const std::string& text, std::string* error) {
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) {
-      *error = "cannot write '" + tmp + "'";
-      return false;
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot write '" + path + "': " + ec.message();
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 FindingCollector::FindingCollector(std::string findings_dir, uint64_t minimize_runs,
                                    uint64_t max_steps)
@@ -79,7 +56,6 @@ std::string FindingCollector::UnusedPath(const Job& job, const std::string& verd
 bool FindingCollector::Collect(const Job& job, Engine engine, const std::string& artifact,
                                bool minimize, FindingFile* out, std::string* error) {
   *out = FindingFile{};
-  out->artifact = artifact;
   rt::MachineOptions options;
   options.max_steps = max_steps_;
   schedule::Schedule recorded;
@@ -129,7 +105,9 @@ bool FindingCollector::Collect(const Job& job, Engine engine, const std::string&
     }
   }
   out->path = UnusedPath(job, out->verdict);
-  if (!WriteFileAtomically(out->path, schedule::FormatSchedule(s), error)) return false;
+  std::error_code ec;
+  fs::create_directories(fs::path(out->path).parent_path(), ec);
+  if (!WriteWholeFile(out->path, schedule::FormatSchedule(s), error)) return false;
   known_.emplace(out->signature, out->path);
   return true;
 }

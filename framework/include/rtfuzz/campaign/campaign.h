@@ -73,8 +73,7 @@ enum class JobState { kPending, kRunning, kClean, kFinding, kFailed, kInterrupte
 struct FindingFile {
   std::string verdict;  // The outcome, or "crash" for a crash file no replay reproduces.
   std::string signature;
-  std::string path;      // The .sched (or the crash file itself).
-  std::string artifact;  // What the worker wrote.
+  std::string path;  // The .sched (its notes name the worker's file), or the crash file.
   bool is_new = true;    // False: the output folder had its signature already.
   bool minimized = false;
 };

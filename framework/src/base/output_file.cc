@@ -1,14 +1,13 @@
-// framework/cli/schedule_io.cc
+// framework/src/base/output_file.cc
 
-#include "schedule_io.h"
+#include "rtfuzz/base/output_file.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
-namespace rtfuzz::cli {
+namespace rtfuzz {
 
 bool WriteWholeFile(const std::string& path, const std::string& contents, std::string* error) {
   const std::string tmp = path + ".tmp";
@@ -29,4 +28,4 @@ bool WriteWholeFile(const std::string& path, const std::string& contents, std::s
   return true;
 }
 
-}  // namespace rtfuzz::cli
+}  // namespace rtfuzz
