@@ -89,12 +89,20 @@ template <typename Fn>
 static u32 lock_word_rmw(rqspinlock_t *lock, bool takes, Fn fn)
 {
 	const u32 id = lock_id(lock);
-	const u32 old = (u32)lock->val.counter;
-	u32 nw = old;
-	const bool store = fn(old, &nw);
-
-	if (store)
-		lock->val.counter = (int)nw;
+	/*
+	 * One atomic RMW, as every kernel operation on the word is (cmpxchg,
+	 * xchg, fetch_or): a compare-and-swap loop, so it stays one on the
+	 * native backend's real threads; on a simulated CPU it runs once.
+	 */
+	u32 old = __atomic_load_n((u32 *)&lock->val.counter, __ATOMIC_RELAXED);
+	u32 nw;
+	bool store;
+	do {
+		nw = old;
+		store = fn(old, &nw);
+	} while (store && !__atomic_compare_exchange_n((u32 *)&lock->val.counter, &old, nw,
+						       true, __ATOMIC_SEQ_CST,
+						       __ATOMIC_RELAXED));
 	if (store && takes && !(old & _Q_LOCKED_MASK) && (nw & _Q_LOCKED_MASK))
 		rtfuzz::check::LockAcquired(id, _THIS_IP_);
 	::rtfuzz::rt::Point(::rtfuzz::rt::Op::kRmw, id, nw,

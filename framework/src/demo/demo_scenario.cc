@@ -32,16 +32,16 @@ constexpr const char* kSite = "demo_scenario.cc";
 // as the cmpxchg (before its point), so their idea of the owner never lags
 // the lock word: an NMI landing right after the cmpxchg sees the real owner.
 bool TryLockOnce(DemoState& s) {
-  const uint32_t seen = s.locked;
+  const uint32_t seen = __atomic_load_n(&s.locked, __ATOMIC_RELAXED);
   Point(Op::kRead, kLockObject, seen, kPointRead);
   if (seen != 0) return false;
-  // cmpxchg(0 -> 1): one atomic step; it cannot be split by an interrupt.
-  const bool won = s.locked == 0;
-  if (won) {
-    s.locked = 1;
-    check::LockAcquired(kLockObject, kSite);
-  }
-  Point(Op::kRmw, kLockObject, s.locked,
+  // cmpxchg(0 -> 1): one atomic step; it cannot be split by an interrupt
+  // (nor raced by another CPU on the native backend's real threads).
+  uint32_t expected = 0;
+  const bool won = __atomic_compare_exchange_n(&s.locked, &expected, 1u, false,
+                                               __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+  if (won) check::LockAcquired(kLockObject, kSite);
+  Point(Op::kRmw, kLockObject, won ? 1u : expected,
         kPointAtomic | kPointLockOp | (won ? uint32_t{kPointWrite} : 0u));
   return won;
 }
@@ -73,7 +73,7 @@ bool LockWithTimeout(DemoState& s) {
 
 void Unlock(DemoState& s) {
   check::LockRelease(kLockObject, kSite);  // Before the store, as lockdep.
-  s.locked = 0;
+  __atomic_store_n(&s.locked, 0u, __ATOMIC_RELEASE);
   Point(Op::kWrite, kLockObject, 0, kPointWrite | kPointLockOp);
 }
 

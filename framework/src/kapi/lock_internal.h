@@ -154,6 +154,22 @@ void ApplyPiPriorities();
 // top waiter. Annotates lock_release at the release if `annotate_release`.
 void RtMutexUnlock(rtfuzz_kapi_rtmutex* m, LockSite& l, bool annotate_release);
 
+// --- The rt_mutex core on the native backend (rtmutex_native.cc) ---
+//
+// A PI futex (FUTEX_LOCK_PI/FUTEX_UNLOCK_PI on the owner word, which holds
+// the owner thread's TID): the mechanism behind PTHREAD_PRIO_INHERIT, so the
+// priority inheritance a native run sees is the real kernel's. The
+// functions above call these when rt::OnBackend().
+void NativeRtMutexSync(rtfuzz_kapi_rtmutex* m);
+void NativeRtMutexLock(rtfuzz_kapi_rtmutex* m, LockSite& l, bool annotate_acquired);
+bool NativeRtMutexTryLock(rtfuzz_kapi_rtmutex* m, LockSite& l, bool annotate);
+bool NativeRtMutexTryTake(rtfuzz_kapi_rtmutex* m);
+void NativeRtMutexUnlock(rtfuzz_kapi_rtmutex* m, LockSite& l, bool annotate_release);
+bool NativeRtMutexLocked(const rtfuzz_kapi_rtmutex* m);
+// A lock the native backend does not run yet: ends the run as a usage
+// error naming it (docs/native.md#what-runs-natively), if on the backend.
+void NotOnNative(const char* what);
+
 // --- rwbase_rt (rwbase.cc) ---
 
 void RwbaseSync(rtfuzz_kapi_rwbase* b);

@@ -12,9 +12,11 @@
 
 #include "lock_internal.h"
 #include "rtfuzz/base/verdict.h"
+#include "rtfuzz/check/lock_event_sink.h"
 #include "rtfuzz/check/lock_events.h"
 #include "rtfuzz/kapi/internal/object_id.h"
 #include "rtfuzz/kapi/linux/lockdep.h"
+#include "rtfuzz/rt/backend.h"
 #include "rtfuzz/rt/context.h"
 #include "rtfuzz/rt/preempt_count.h"
 
@@ -98,8 +100,12 @@ LockSite MakeSite(lockdep_map* map, const char* site) {
   return LockSite{rtfuzz_kapi_named_object_id(&map->rtfuzz_obj, name), name, SiteOr(site)};
 }
 
+// On the native backend the held locks are the native oracles' (per
+// context, signal-safe: check::LockEventSink); the vector here is the
+// simulator's, where one OS thread runs every context.
 void AnnotateAcquire(const LockSite& l, check::LockMode mode, bool trylock,
                      check::LockKind kind) {
+  if (rt::OnBackend()) return check::LockAcquire(l.id, l.name, mode, trylock, l.site, kind);
   Held().push_back(
       HeldLock{CurrentOwner(), l.id, mode == check::LockMode::kShared, false});
   check::LockAcquire(l.id, l.name, mode, trylock, l.site, kind);
@@ -112,6 +118,10 @@ void AnnotateContended(LockSite& l) {
 }
 
 void AnnotateAcquired(const LockSite& l) {
+  if (rt::OnBackend()) {
+    check::LockNamed(l.id, l.name);
+    return check::LockAcquired(l.id, l.site);
+  }
   const uint32_t owner = CurrentOwner();
   if (HeldLock* h = FindHeld(owner, l.id, /*pending=*/true)) {
     h->acquired = true;
@@ -123,11 +133,16 @@ void AnnotateAcquired(const LockSite& l) {
 }
 
 void AnnotateFailed(const LockSite& l, int error) {
+  if (rt::OnBackend()) return check::LockFailed(l.id, error, l.site);
   if (HeldLock* h = FindHeld(CurrentOwner(), l.id, /*pending=*/true)) EraseHeld(h);
   check::LockFailed(l.id, error, l.site);
 }
 
 void AnnotateRelease(const LockSite& l) {
+  if (rt::OnBackend()) {
+    check::LockNamed(l.id, l.name);
+    return check::LockRelease(l.id, l.site);
+  }
   HeldLock* h = FindHeld(CurrentOwner(), l.id, /*pending=*/false);
   if (h == nullptr) {
     // Released by another context (up_read of a reader that migrated, or a
@@ -239,6 +254,10 @@ void rtfuzz_lock_failed(struct lockdep_map* lock, int err, const char* ip) {
 int lock_is_held_type(const struct lockdep_map* lock, int read) {
   const uint32_t id = internal::KnownId(lock);
   if (id == 0) return 0;
+  if (rtfuzz::rt::OnBackend()) {
+    rtfuzz::check::LockEventSink* sink = rtfuzz::check::ActiveSink();
+    return sink != nullptr && sink->Holds(id, read) ? 1 : 0;
+  }
   const uint32_t owner = internal::CurrentOwner();
   for (const internal::HeldLock& h : internal::Held()) {
     if (h.owner == owner && h.id == id && h.acquired &&

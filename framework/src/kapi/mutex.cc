@@ -23,6 +23,7 @@
 namespace rtfuzz::kapi::internal {
 
 void SleeplockSync(rtfuzz_kapi_sleeplock* sl) {
+  NotOnNative("struct mutex without PREEMPT_RT");
   const uint64_t serial = rt::ExecutionSerial();
   if (sl->epoch == serial) return;
   sl->epoch = serial;

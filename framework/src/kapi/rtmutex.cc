@@ -32,6 +32,7 @@
 #include "lock_internal.h"
 #include "rtfuzz/base/check.h"
 #include "rtfuzz/kapi/linux/rtmutex.h"
+#include "rtfuzz/rt/backend.h"
 #include "rtfuzz/rt/context.h"
 
 namespace rtfuzz::kapi::internal {
@@ -244,6 +245,7 @@ int Release(rtfuzz_kapi_rtmutex* m) {
 }  // namespace
 
 bool RtMutexTryTake(rtfuzz_kapi_rtmutex* m, RtKind kind) {
+  if (rt::OnBackend()) return NativeRtMutexTryTake(m);
   return TryTake(m, CurrentOwner(), nullptr, kind);
 }
 
@@ -257,10 +259,12 @@ void RtMutexReset(rtfuzz_kapi_rtmutex* m) {
 }
 
 void RtMutexSync(rtfuzz_kapi_rtmutex* m) {
+  if (rt::OnBackend()) return NativeRtMutexSync(m);
   if (m->epoch != rt::ExecutionSerial()) RtMutexReset(m);
 }
 
 void RtMutexLock(rtfuzz_kapi_rtmutex* m, RtKind kind, LockSite& l, bool annotate_acquired) {
+  if (rt::OnBackend()) return NativeRtMutexLock(m, l, annotate_acquired);
   const uint32_t me = CurrentOwner();
   // The fast path (cmpxchg owner: NULL -> me), and the slow path's first
   // try_to_take_rt_mutex(), as one step.
@@ -298,6 +302,7 @@ void RtMutexLock(rtfuzz_kapi_rtmutex* m, RtKind kind, LockSite& l, bool annotate
 }
 
 bool RtMutexTryLock(rtfuzz_kapi_rtmutex* m, RtKind kind, LockSite& l, bool annotate) {
+  if (rt::OnBackend()) return NativeRtMutexTryLock(m, l, annotate);
   const uint32_t me = CurrentOwner();
   if (!TryTake(m, me, nullptr, kind)) {
     if (annotate) AnnotateFailed(l, -check::kEbusy);
@@ -311,6 +316,7 @@ bool RtMutexTryLock(rtfuzz_kapi_rtmutex* m, RtKind kind, LockSite& l, bool annot
 }
 
 void RtMutexUnlock(rtfuzz_kapi_rtmutex* m, LockSite& l, bool annotate_release) {
+  if (rt::OnBackend()) return NativeRtMutexUnlock(m, l, annotate_release);
   const uint32_t me = CurrentOwner();
   if (m->owner != me) {
     if (annotate_release) AnnotateRelease(l);  // The oracles may name it first.
@@ -375,6 +381,7 @@ void rtfuzz_kapi_rt_mutex_unlock(struct rt_mutex* lock, const char* site) {
 
 int rtfuzz_kapi_rt_mutex_is_locked(struct rt_mutex* lock) {
   internal::RtMutexSync(&lock->rtfuzz_rtm);
+  if (rtfuzz::rt::OnBackend()) return internal::NativeRtMutexLocked(&lock->rtfuzz_rtm);
   return lock->rtfuzz_rtm.owner != internal::kNoOwner;
 }
 

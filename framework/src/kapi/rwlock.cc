@@ -200,11 +200,13 @@ int RtRwTrylock(rwlock_t* lock, bool write, const char* site) {
 extern "C" {
 
 unsigned long rtfuzz_kapi_read_lock(rwlock_t* lock, int mode, const char* site) {
+  internal::NotOnNative("rwlock_t");
   if (rtfuzz::rt::PreemptRt()) return internal::RtRwLock(lock, /*write=*/false, mode, site);
   return internal::QrwReadLock(lock, mode, site);
 }
 
 int rtfuzz_kapi_read_trylock(rwlock_t* lock, const char* site) {
+  internal::NotOnNative("rwlock_t");
   if (rtfuzz::rt::PreemptRt()) return RtRwTrylock(lock, /*write=*/false, site);
   return internal::QrwTrylock(lock, /*write=*/false, site);
 }
@@ -218,11 +220,13 @@ void rtfuzz_kapi_read_unlock(rwlock_t* lock, int mode, unsigned long flags, cons
 }
 
 unsigned long rtfuzz_kapi_write_lock(rwlock_t* lock, int mode, const char* site) {
+  internal::NotOnNative("rwlock_t");
   if (rtfuzz::rt::PreemptRt()) return internal::RtRwLock(lock, /*write=*/true, mode, site);
   return internal::QrwWriteLock(lock, mode, site);
 }
 
 int rtfuzz_kapi_write_trylock(rwlock_t* lock, const char* site) {
+  internal::NotOnNative("rwlock_t");
   if (rtfuzz::rt::PreemptRt()) return RtRwTrylock(lock, /*write=*/true, site);
   return internal::QrwTrylock(lock, /*write=*/true, site);
 }

@@ -191,10 +191,12 @@ void Up(struct rw_semaphore* sem, bool write, const char* site) {
 extern "C" {
 
 void rtfuzz_kapi_down_read(struct rw_semaphore* sem, const char* site) {
+  internal::NotOnNative("struct rw_semaphore");
   Down(sem, /*write=*/false, site);
 }
 
 int rtfuzz_kapi_down_read_trylock(struct rw_semaphore* sem, const char* site) {
+  internal::NotOnNative("struct rw_semaphore");
   return DownTrylock(sem, /*write=*/false, site);
 }
 
@@ -203,10 +205,12 @@ void rtfuzz_kapi_up_read(struct rw_semaphore* sem, const char* site) {
 }
 
 void rtfuzz_kapi_down_write(struct rw_semaphore* sem, const char* site) {
+  internal::NotOnNative("struct rw_semaphore");
   Down(sem, /*write=*/true, site);
 }
 
 int rtfuzz_kapi_down_write_trylock(struct rw_semaphore* sem, const char* site) {
+  internal::NotOnNative("struct rw_semaphore");
   return DownTrylock(sem, /*write=*/true, site);
 }
 

@@ -8,6 +8,7 @@
 
 #include "lock_internal.h"
 #include "rtfuzz/check/lock_events.h"
+#include "rtfuzz/rt/backend.h"
 #include "rtfuzz/rt/context.h"
 
 // kapi last: it defines plain-word macros, as the kernel does.
@@ -17,11 +18,49 @@
 namespace rtfuzz::kapi::internal {
 namespace {
 
-void SpinSync(rtfuzz_kapi_spin* s) {
-  const uint64_t serial = rt::ExecutionSerial();
-  if (s->epoch == serial) return;
+// On the native backend several threads may touch a lock first at once:
+// the epoch is claimed with a CAS to an odd "resetting" value, the winner
+// frees the word, and the others wait for the even "ready" value, so no
+// thread takes the lock before its reset. Serials are even on the native
+// backend (native.h); the simulator's single thread takes the plain path.
+void SpinSyncNative(rtfuzz_kapi_spin* s, uint64_t serial) {
+  uint64_t seen = __atomic_load_n(&s->epoch, __ATOMIC_ACQUIRE);
+  while (seen != serial) {
+    if (seen != (serial | 1) &&
+        __atomic_compare_exchange_n(&s->epoch, &seen, serial | 1, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+      __atomic_store_n(&s->owner, kNoOwner, __ATOMIC_RELAXED);
+      __atomic_store_n(&s->epoch, serial, __ATOMIC_RELEASE);
+      return;
+    }
+    __builtin_ia32_pause();
+    seen = __atomic_load_n(&s->epoch, __ATOMIC_ACQUIRE);
+  }
+}
+
+// A lock first touched in this execution (or native run): its reset.
+__attribute__((__noinline__)) void SpinSyncSlow(rtfuzz_kapi_spin* s, uint64_t serial) {
+  if (rt::OnBackend()) return SpinSyncNative(s, serial);
   s->epoch = serial;
   s->owner = kNoOwner;
+}
+
+inline void SpinSync(rtfuzz_kapi_spin* s) {
+  const uint64_t serial = rt::ExecutionSerial();
+  if (__builtin_expect(__atomic_load_n(&s->epoch, __ATOMIC_ACQUIRE) == serial, 1)) return;
+  SpinSyncSlow(s, serial);
+}
+
+// The lock word's test-and-set, a real CAS (the native backend's threads
+// race on it; on the simulator it is one instruction between two points).
+bool ClaimOwner(rtfuzz_kapi_spin* s, uint32_t me) {
+  uint32_t expected = kNoOwner;
+  return __atomic_compare_exchange_n(&s->owner, &expected, me, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED);
+}
+
+uint32_t OwnerNow(const rtfuzz_kapi_spin* s) {
+  return __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
 }
 
 // raw_spin_lock(): [irqs or bh off], preempt_disable(), then test-and-set
@@ -34,14 +73,13 @@ unsigned long SpinningLock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, cons
   AnnotateAcquire(l, check::LockMode::kExclusive, /*trylock=*/false);
   const uint32_t me = CurrentOwner();
   for (;;) {
-    if (s->owner == kNoOwner) {
-      s->owner = me;
+    if (ClaimOwner(s, me)) {
       AnnotateAcquired(l);
       LockPoint(l.id, me, /*wrote=*/true, &s->owner, /*old=*/kNoOwner);
       return flags;
     }
     AnnotateContended(l);
-    LockPoint(l.id, s->owner, /*wrote=*/false, &s->owner);
+    LockPoint(l.id, OwnerNow(s), /*wrote=*/false, &s->owner);
     rt::Spin(l.id);
   }
 }
@@ -54,14 +92,14 @@ int SpinningTrylock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, unsigned lo
   SpinSync(s);
   LockSite l = MakeSite(map, site);
   AnnotateAcquire(l, check::LockMode::kExclusive, /*trylock=*/true);
-  if (s->owner == kNoOwner) {
-    s->owner = CurrentOwner();
+  const uint32_t me = CurrentOwner();
+  if (ClaimOwner(s, me)) {
     AnnotateAcquired(l);
-    LockPoint(l.id, s->owner, /*wrote=*/true, &s->owner, /*old=*/kNoOwner);
+    LockPoint(l.id, me, /*wrote=*/true, &s->owner, /*old=*/kNoOwner);
     return 1;
   }
   AnnotateFailed(l, -check::kEbusy);
-  LockPoint(l.id, s->owner, /*wrote=*/false, &s->owner);
+  LockPoint(l.id, OwnerNow(s), /*wrote=*/false, &s->owner);
   rt::PreemptEnable();
   ExitIrqMode(mode, flags);
   return 0;
@@ -74,12 +112,13 @@ void SpinningUnlock(rtfuzz_kapi_spin* s, lockdep_map* map, int mode, unsigned lo
   SpinSync(s);
   LockSite l = MakeSite(map, site);
   AnnotateRelease(l);
-  if (s->owner != CurrentOwner()) {
-    LockBug(s->owner == kNoOwner ? "unlock of an unlocked spinlock"
-                                 : "spinlock unlock by a context that is not the owner",
+  const uint32_t owner = OwnerNow(s);
+  if (owner != CurrentOwner()) {
+    LockBug(owner == kNoOwner ? "unlock of an unlocked spinlock"
+                              : "spinlock unlock by a context that is not the owner",
             l);
   }
-  s->owner = kNoOwner;
+  __atomic_store_n(&s->owner, kNoOwner, __ATOMIC_RELEASE);
   UnlockStorePoint(l.id, kNoOwner, &s->owner);
   SpinUnlockTail(mode, flags);
 }
@@ -161,7 +200,7 @@ void rtfuzz_kapi_raw_spin_unlock(raw_spinlock_t* lock, int mode, unsigned long f
 
 int rtfuzz_kapi_raw_spin_is_locked(raw_spinlock_t* lock) {
   internal::SpinSync(&lock->rtfuzz_spin);
-  return lock->rtfuzz_spin.owner != internal::kNoOwner;
+  return internal::OwnerNow(&lock->rtfuzz_spin) != internal::kNoOwner;
 }
 
 // --- spinlock_t ---
@@ -218,7 +257,7 @@ void rtfuzz_kapi_spin_unlock(spinlock_t* lock, int mode, unsigned long flags,
 int rtfuzz_kapi_spin_is_locked(spinlock_t* lock) {
   if (!rtfuzz::rt::PreemptRt()) {
     internal::SpinSync(&lock->rtfuzz_spin);
-    return lock->rtfuzz_spin.owner != internal::kNoOwner;
+    return internal::OwnerNow(&lock->rtfuzz_spin) != internal::kNoOwner;
   }
   internal::RtMutexSync(&lock->rtfuzz_rtm);
   return lock->rtfuzz_rtm.owner != internal::kNoOwner;

@@ -6,12 +6,15 @@
 
 #include "rtfuzz/rt/context.h"
 
+#include <atomic>
+
 #include <cstdio>
 #include <stdexcept>
 #include <string>
 
 #include "machine_impl.h"
 #include "rtfuzz/base/check.h"
+#include "rtfuzz/rt/backend.h"
 #include "rtfuzz/rt/preempt_count.h"
 
 namespace rtfuzz::rt {
@@ -164,6 +167,35 @@ uint64_t MachineImpl::PmuCount(int cpu, PmuEvent event) const {
 
 }  // namespace internal
 
+namespace internal {
+// The backend of threads without a machine (backend.h). Written once per
+// native run, read on the cold path of every call.
+std::atomic<Backend*> active_backend{nullptr};
+bool MachineRunsHere() { return MachineImpl::Running() != nullptr; }
+}  // namespace internal
+
+namespace {
+using internal::active_backend;
+
+// The backend, if the calling thread runs no machine: every call below asks
+// this first, where it already loads the thread's machine, so the
+// simulator's path gains one predicted branch at most and Point none.
+Backend* NativeHere() {
+  if (__builtin_expect(internal::MachineImpl::Running() != nullptr, 1)) return nullptr;
+  return active_backend.load(std::memory_order_acquire);
+}
+
+}  // namespace
+
+Backend* ActiveBackend() { return active_backend.load(std::memory_order_acquire); }
+void SetActiveBackend(Backend* backend) { active_backend.store(backend, std::memory_order_release); }
+
+// Answers from the backend when the thread runs no machine.
+#define RTFUZZ_BACKEND_OR(call)                  \
+  do {                                           \
+    if (Backend* backend_ = NativeHere()) return backend_->call; \
+  } while (0)
+
 namespace {
 
 // An rt call where no context runs. Inside Scenario::OnReset or an end
@@ -241,6 +273,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags) {
     if (flags & kPointRead) m->current()->fp_flags |= internal::kFpAnonymousRead;
     return m->Point(op, object, value, flags);
   }
+  RTFUZZ_BACKEND_OR(Point(op, object, value, flags));
   if (PlainAccess()) return;
   if (!Dying()) M().Point(op, object, value, flags);
 }
@@ -252,6 +285,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatil
     m->NoteWord(flags, word, bits);  // The spin detector's log.
     return m->Point(op, object, value, flags);
   }
+  RTFUZZ_BACKEND_OR(Point(op, object, value, flags));
   if (PlainAccess()) return;
   if (!Dying()) M().Point(op, object, value, flags);
 }
@@ -262,6 +296,7 @@ void Point(Op op, uint32_t object, uint64_t value, uint32_t flags, const volatil
 // CFI lets exceptions (the machine's forced_unwind) unwind through it.
 #if defined(__x86_64__)
 extern "C" void rtfuzz_rt_spin_with_state(uint32_t object, const uint64_t* state) {
+  RTFUZZ_BACKEND_OR(Spin(object));
   if (!Dying()) M().SpinWithState(object, state);
 }
 asm(R"(
@@ -291,98 +326,178 @@ _ZN6rtfuzz2rt4SpinEj:
 )");
 #else
 void Spin(uint32_t object) {
+  RTFUZZ_BACKEND_OR(Spin(object));
   if (!Dying()) M().SpinWithState(object, nullptr);
 }
 #endif
 
 void Annotate(Op op, uint32_t object, uint64_t value) {
+  internal::MachineImpl* m = internal::MachineImpl::Running();
+  if (__builtin_expect(m != nullptr && m->current() != nullptr, 1)) {
+    if (!m->tearing_down()) m->Annotate(op, object, value);
+    return;
+  }
+  if (NativeHere() != nullptr) return;  // No trace off the simulator.
   if (!Dying()) M().Annotate(op, object, value);
 }
-uint64_t Choose(uint64_t bound) { return Dying() ? 0 : M().Choose(bound); }
-uint64_t Now() { return Dying() ? M().now() : M().Now(); }
-TaskId CurrentTask() { return M().CurrentTaskOrDie("current task").id; }
+uint64_t Choose(uint64_t bound) {
+  RTFUZZ_BACKEND_OR(Choose(bound));
+  return Dying() ? 0 : M().Choose(bound);
+}
+uint64_t Now() {
+  RTFUZZ_BACKEND_OR(Now());
+  return Dying() ? M().now() : M().Now();
+}
+TaskId CurrentTask() {
+  RTFUZZ_BACKEND_OR(CurrentTask());
+  return M().CurrentTaskOrDie("current task").id;
+}
 void SetCurrentStateBlocked(const volatile void* on) {
+  RTFUZZ_BACKEND_OR(SetCurrentStateBlocked(on));
   if (!Dying()) M().SetCurrentStateBlocked(on);
 }
 void NoteWakeup(const volatile void* on, int woken) {
+  if (NativeHere() != nullptr) return;  // Only the simulator's hang reports use it.
   if (!Dying()) M().NoteWakeup(on, woken);
 }
 void SetCurrentStateRunning() {
+  RTFUZZ_BACKEND_OR(SetCurrentStateRunning());
   if (!Dying()) M().SetCurrentStateRunning();
 }
 void Schedule() {
+  RTFUZZ_BACKEND_OR(Schedule());
   if (!Dying()) M().Schedule();
 }
-bool Wake(TaskId task) { return Dying() ? false : M().Wake(task); }
+bool Wake(TaskId task) {
+  RTFUZZ_BACKEND_OR(Wake(task));
+  return Dying() ? false : M().Wake(task);
+}
 void SleepFor(uint64_t ns) {
+  RTFUZZ_BACKEND_OR(SleepFor(ns));
   if (!Dying()) M().SleepFor(ns);
 }
 void NameObject(uint32_t object, const char* name, const volatile void* addr) {
+  RTFUZZ_BACKEND_OR(NameObject(object, name, addr));
   if (!Dying()) RunningMachine().NameObject(object, name, addr);
 }
-uint64_t ScheduleTimeout(uint64_t ns) { return Dying() ? 0 : M().ScheduleTimeout(ns); }
+uint64_t ScheduleTimeout(uint64_t ns) {
+  RTFUZZ_BACKEND_OR(ScheduleTimeout(ns));
+  return Dying() ? 0 : M().ScheduleTimeout(ns);
+}
 void Yield() {
+  RTFUZZ_BACKEND_OR(Yield());
   if (!Dying()) M().Yield();
 }
-int EffectivePriority(TaskId task) { return M().TaskById(task).prio; }
-int NormalPriority(TaskId task) { return M().TaskById(task).normal_prio; }
+int EffectivePriority(TaskId task) {
+  RTFUZZ_BACKEND_OR(EffectivePriority(task));
+  return M().TaskById(task).prio;
+}
+int NormalPriority(TaskId task) {
+  RTFUZZ_BACKEND_OR(NormalPriority(task));
+  return M().TaskById(task).normal_prio;
+}
 void SetEffectivePriority(TaskId task, int prio) {
+  RTFUZZ_BACKEND_OR(SetEffectivePriority(task, prio));
   if (!Dying()) M().SetEffectivePriority(task, prio);
 }
-int CurrentCpu() { return Current().cpu; }
-int NumCpus() { return RunningMachine().scenario().num_cpus(); }
-ContextId CurrentContextId() { return Current().id; }
-ContextKind CurrentContextKind() { return Current().kind; }
-uint32_t PreemptCount() { return Current().preempt_count; }
+int CurrentCpu() {
+  RTFUZZ_BACKEND_OR(CurrentCpu());
+  return Current().cpu;
+}
+int NumCpus() {
+  RTFUZZ_BACKEND_OR(NumCpus());
+  return RunningMachine().scenario().num_cpus();
+}
+ContextId CurrentContextId() {
+  RTFUZZ_BACKEND_OR(CurrentContextId());
+  return Current().id;
+}
+ContextKind CurrentContextKind() {
+  RTFUZZ_BACKEND_OR(CurrentContextKind());
+  return Current().kind;
+}
+uint32_t PreemptCount() {
+  RTFUZZ_BACKEND_OR(PreemptCount());
+  return Current().preempt_count;
+}
 void PreemptDisable() {
+  RTFUZZ_BACKEND_OR(PreemptDisable());
   if (!Dying()) M().PreemptDisable();
 }
 void PreemptEnable() {
+  RTFUZZ_BACKEND_OR(PreemptEnable());
   if (!Dying()) M().PreemptEnable();
 }
-bool IrqsDisabled() { return Current().irqs_disabled; }
+bool IrqsDisabled() {
+  RTFUZZ_BACKEND_OR(IrqsDisabled());
+  return Current().irqs_disabled;
+}
 void LocalIrqDisable() {
+  RTFUZZ_BACKEND_OR(LocalIrqDisable());
   if (!Dying()) M().LocalIrqDisable();
 }
 void LocalIrqEnable() {
+  RTFUZZ_BACKEND_OR(LocalIrqEnable());
   if (!Dying()) M().LocalIrqEnable();
 }
-unsigned long LocalIrqSave() { return Dying() ? 0 : M().LocalIrqSave(); }
+unsigned long LocalIrqSave() {
+  RTFUZZ_BACKEND_OR(LocalIrqSave());
+  return Dying() ? 0 : M().LocalIrqSave();
+}
 void LocalIrqRestore(unsigned long flags) {
+  RTFUZZ_BACKEND_OR(LocalIrqRestore(flags));
   if (!Dying()) M().LocalIrqRestore(flags);
 }
 void LocalBhDisable() {
+  RTFUZZ_BACKEND_OR(LocalBhDisable());
   if (!Dying()) M().LocalBhDisable();
 }
 void LocalBhEnable() {
+  RTFUZZ_BACKEND_OR(LocalBhEnable());
   if (!Dying()) M().LocalBhEnable();
 }
 void RaiseInterrupt(HandlerId handler, int cpu) {
+  RTFUZZ_BACKEND_OR(RaiseInterrupt(handler, cpu));
   if (!Dying()) M().RaiseInterrupt(handler, cpu);
 }
 void Progress(MarkId mark) {
+  RTFUZZ_BACKEND_OR(Progress(mark));
   if (!Dying()) M().Progress(mark);
 }
 void ArmTimer(HandlerId handler, int cpu, uint64_t when_ns) {
+  RTFUZZ_BACKEND_OR(ArmTimer(handler, cpu, when_ns));
   if (!Dying()) M().ArmTimer(handler, cpu, when_ns);
 }
 bool CancelTimer(HandlerId handler, int cpu) {
+  RTFUZZ_BACKEND_OR(CancelTimer(handler, cpu));
   return Dying() ? false : M().CancelTimer(handler, cpu);
 }
 void Fail(std::string_view message) {
+  if (Backend* backend = NativeHere()) backend->Report(Verdict::kFailure, message);
   RTFUZZ_PRECONDITION(!Dying(), "rt::Fail from a destructor while unwinding after a verdict");
   M().Fail(message);
 }
 void Report(Verdict verdict, std::string_view message) {
+  if (Backend* backend = NativeHere()) backend->Report(verdict, message);
   RTFUZZ_PRECONDITION(!Dying(), "rt::Report from a destructor while unwinding after a verdict");
   M().Report(verdict, message);
   __builtin_unreachable();  // From a fiber, Report switches away for good.
 }
-bool PreemptRt() { return RunningMachine().scenario().preempt_rt(); }
-uint64_t ExecutionSerial() { return RunningMachine().execution_serial(); }
+bool PreemptRt() {
+  RTFUZZ_BACKEND_OR(PreemptRt());
+  return RunningMachine().scenario().preempt_rt();
+}
+uint64_t ExecutionSerial() {
+  RTFUZZ_BACKEND_OR(ExecutionSerial());
+  return RunningMachine().execution_serial();
+}
 void QueueInterruptWork(int cpu, WorkVector vector, void (*fn)(void*), void* arg) {
+  RTFUZZ_BACKEND_OR(QueueInterruptWork(cpu, vector, fn, arg));
   if (!Dying()) M().QueueInterruptWork(cpu, vector, fn, arg);
 }
-uint64_t PmuCount(int cpu, PmuEvent event) { return M().PmuCount(cpu, event); }
+uint64_t PmuCount(int cpu, PmuEvent event) {
+  RTFUZZ_BACKEND_OR(PmuCount(cpu, event));
+  return M().PmuCount(cpu, event);
+}
 
 }  // namespace rtfuzz::rt

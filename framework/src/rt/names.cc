@@ -3,6 +3,7 @@
 // Stable names of the rt enums (ContextKind, PmuEvent, Op) and the Scenario
 // builder's argument checks.
 
+#include <stdexcept>
 #include <string>
 
 #include "rtfuzz/base/check.h"
@@ -158,6 +159,12 @@ HandlerId Scenario::AddInterrupt(InterruptSpec spec) {
   RTFUZZ_PRECONDITION(spec.cpus != 0 && (spec.cpus & ~AllCpus(num_cpus_)) == 0,
                       "an interrupt's CPUs must be CPUs of the scenario");
   if (spec.trigger.kind == Trigger::Kind::kOverflow) {
+    if (!spec.trigger.event_name.empty()) {
+      std::string error;
+      if (!VirtualEventFor(spec.trigger.event_name, &spec.trigger.event, &error)) {
+        throw std::invalid_argument("interrupt '" + spec.name + "': " + error);
+      }
+    }
     RTFUZZ_PRECONDITION(spec.trigger.min_period >= 1 &&
                             spec.trigger.min_period <= spec.trigger.max_period,
                         "an overflow trigger needs 1 <= min_period <= max_period");

@@ -34,6 +34,16 @@ inline constexpr int kPmuEventCount = 6;
 std::string_view PmuEventName(PmuEvent event);
 bool ParsePmuEvent(std::string_view name, PmuEvent* event);
 
+// The virtual event that stands for a real one named by its libpfm4 string
+// (case-insensitive, as libpfm4): retired instructions, cycles and the
+// task/CPU clocks count points ("steps": a point stands for an instruction
+// of the modelled code and costs MachineOptions::step_ns of virtual time);
+// MEM_INST_RETIRED:ALL_LOADS, :ALL_STORES and :LOCK_LOADS count reads,
+// writes and atomics; the virtual names themselves map to themselves.
+// false, with a one-line `error` naming the event and what does map, for
+// any other name.
+bool VirtualEventFor(std::string_view libpfm4_name, PmuEvent* event, std::string* error);
+
 }  // namespace rtfuzz::rt
 
 #endif  // RTFUZZ_RT_PMU_H_

@@ -72,6 +72,12 @@ struct Trigger {
   // kPmuPeriod decision (0 = never fires), and the first overflow comes after
   // a kPmuPhase decision's worth of events; both per CPU and per execution.
   PmuEvent event = PmuEvent::kSteps;
+  // The event by its libpfm4 name ("perf::instructions", "perf::task-clock",
+  // a raw PMU name), if the scenario named it so: the native backend opens
+  // it, the simulator counts the virtual event it maps to (pmu.h), which
+  // Scenario::AddInterrupt stores in `event`. Empty: `event`, and on the
+  // native backend its usual real event (native::NativeEventName).
+  std::string event_name;
   uint64_t min_period = 0;
   uint64_t max_period = 0;
   // kTimer: first expiry (kNotArmed: only when rt::ArmTimer arms it), and
@@ -91,6 +97,15 @@ struct Trigger {
     t.min_period = min_period;
     t.max_period = max_period;
     t.max_fires = max_fires;
+    return t;
+  }
+  // The same, naming the event by its libpfm4 string; AddInterrupt throws
+  // std::invalid_argument (a one-line message) for a name the virtual PMU
+  // cannot map.
+  static Trigger Overflow(std::string_view event_name, uint64_t min_period,
+                          uint64_t max_period, uint32_t max_fires = UINT32_MAX) {
+    Trigger t = Overflow(PmuEvent::kSteps, min_period, max_period, max_fires);
+    t.event_name = std::string(event_name);
     return t;
   }
   static Trigger Timer(uint64_t first_ns, uint64_t every_ns = 0,

@@ -37,6 +37,27 @@ namespace rtfuzz::kapi::internal {
 
 inline void BarrierPoint(Barrier which, uint32_t flags)
 {
+	/*
+	 * The fence itself (real threads need it): smp_mb() a full fence, the
+	 * read and acquire barriers acquire fences, smp_wmb() a release fence.
+	 * smp_mb__{before,after}_atomic() order nothing more, since every kapi
+	 * RMW is fully ordered already (internal/kapi.h).
+	 */
+	switch (which) {
+	case kBarrierMb:
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		break;
+	case kBarrierRmb:
+	case kBarrierAcquireAfterCtrlDep:
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		break;
+	case kBarrierWmb:
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		break;
+	default:
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		break;
+	}
 	rt::Point(UserOp(kOpBarrier), 0, which, flags);
 }
 
@@ -79,8 +100,12 @@ inline std::remove_cv_t<T> CondLoad(T *p, Cond cond)
 	::rtfuzz::kapi::internal::BarrierPoint(				\
 		::rtfuzz::kapi::internal::kBarrierAcquireAfterCtrlDep, 0)
 
-#define smp_load_acquire(p)		(::rtfuzz::kapi::internal::ReadOnce(p))
-#define smp_store_release(p, v)		(::rtfuzz::kapi::internal::WriteOnce((p), (v)))
+#define smp_load_acquire(p)						\
+	(::rtfuzz::kapi::internal::ReadOnce<std::remove_reference_t<decltype(*(p))>, \
+					    __ATOMIC_ACQUIRE>(p))
+#define smp_store_release(p, v)						\
+	(::rtfuzz::kapi::internal::WriteOnce<std::remove_reference_t<decltype(*(p))>, \
+					     __ATOMIC_RELEASE>((p), (v)))
 #define smp_store_mb(var, value)	((void)::rtfuzz::kapi::internal::Xchg(&(var), (value)))
 
 /**

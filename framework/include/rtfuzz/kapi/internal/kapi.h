@@ -148,6 +148,66 @@ inline constexpr bool kOnceAccessible =
 	(std::is_scalar_v<T> || sizeof(T) == 1 || sizeof(T) == 2 ||
 	 sizeof(T) == 4 || sizeof(T) == 8);
 
+/*
+ * The memory access itself. Every access kapi makes for target code is a
+ * real atomic with the order the kernel names (READ_ONCE relaxed,
+ * smp_load_acquire acquire, value-returning RMWs fully ordered, ...), so the
+ * same code is right on the native backend's real threads and on a
+ * simulated CPU (where one OS thread makes every access). Words of other
+ * sizes are copied plainly: no real atomic exists for them.
+ *
+ * On x86-64 a relaxed, acquire or release access is the plain mov it was
+ * before, and an RMW is one locked instruction (fully ordered whatever the
+ * order asked), so the orders below change no instruction count there.
+ */
+template <typename T>
+inline constexpr bool kRealAtomic =
+	sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8;
+
+template <int Order, typename T>
+inline std::remove_cv_t<T> LoadWord(const volatile T *p)
+{
+	using U = std::remove_cv_t<T>;
+	U v;
+	if constexpr (kRealAtomic<U>)
+		__atomic_load(const_cast<U *>(p), &v, Order);
+	else
+		std::memcpy(&v, const_cast<const U *>(p), sizeof(U));
+	return v;
+}
+
+template <int Order, typename T>
+inline void StoreWord(volatile T *p, std::remove_cv_t<T> v)
+{
+	using U = std::remove_cv_t<T>;
+	if constexpr (kRealAtomic<U>)
+		__atomic_store(const_cast<U *>(p), &v, Order);
+	else
+		std::memcpy(const_cast<U *>(p), &v, sizeof(U));
+}
+
+/*
+ * An RMW computing the new value from the old with `op(old, &new)`, which
+ * returns false to leave memory alone (a failed cmpxchg, an add_unless at
+ * its limit). A compare-and-swap loop: on one OS thread it runs once.
+ * Returns the old value.
+ */
+template <int Order, typename T, typename Op>
+inline T FetchIfWord(T *p, Op op)
+{
+	static_assert(kRealAtomic<T>, "an atomic RMW needs a word of 1, 2, 4 or 8 bytes");
+	T old;
+	__atomic_load(p, &old, __ATOMIC_RELAXED);
+	for (;;) {
+		T nw = old;
+		if (!op(old, &nw))
+			return old;
+		if (__atomic_compare_exchange(p, &old, &nw, /*weak=*/true, Order,
+					      __ATOMIC_RELAXED))
+			return old;
+	}
+}
+
 /* typecheck(type, x): a compile-time check that x has type `type`. */
 template <typename Expected, typename Actual>
 inline constexpr int TypeCheck()

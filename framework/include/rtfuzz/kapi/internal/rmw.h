@@ -63,8 +63,12 @@ inline std::remove_cv_t<T> Xchg(T *p, std::type_identity_t<std::remove_cv_t<T>> 
 	static_assert(kOnceAccessible<U>,
 		      "xchg(): the type must be a scalar or of 1, 2, 4 or 8 bytes");
 	U *q = const_cast<U *>(p);
-	const U old = *q;
-	*q = val;
+	U old;
+	U nw = val;
+	if constexpr (kRealAtomic<U>)
+		__atomic_exchange(q, &nw, &old, __ATOMIC_SEQ_CST);
+	else
+		old = *q, *q = val;
 	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(val),
 		 !SameBits(old, val), q, old);
 	return old;
@@ -80,11 +84,19 @@ inline std::remove_cv_t<T> Cmpxchg(T *p, std::type_identity_t<std::remove_cv_t<T
 	static_assert(kOnceAccessible<U>,
 		      "cmpxchg(): the type must be a scalar or of 1, 2, 4 or 8 bytes");
 	U *q = const_cast<U *>(p);
-	const U seen = *q;
-	const bool hit = SameBits(seen, old);
-	if (hit)
-		*q = val;
-	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(*q),
+	U seen = old;
+	U nw = val;
+	bool hit;
+	if constexpr (kRealAtomic<U>) {
+		hit = __atomic_compare_exchange(q, &seen, &nw, /*weak=*/false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	} else {
+		seen = *q;
+		hit = SameBits(seen, old);
+		if (hit)
+			*q = val;
+	}
+	RmwPoint(object != 0 ? object : rtfuzz_kapi_word_id(q), TraceValue(hit ? val : seen),
 		 hit && !SameBits(seen, val), q, seen);
 	return seen;
 }

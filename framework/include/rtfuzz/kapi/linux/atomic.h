@@ -53,7 +53,7 @@ template <typename A>
 inline Counter<A> AtomicRead(const A *v)
 {
 	const uint32_t id = AtomicId(v);
-	const Counter<A> c = v->counter;
+	const Counter<A> c = LoadWord<__ATOMIC_RELAXED>(&v->counter);
 	rt::Point(rt::Op::kRead, id, TraceValue(c), rt::kPointRead | WordFlags<Counter<A>>(),
 		  WordAddr(&v->counter), RawBits(c));
 	return c;
@@ -63,7 +63,7 @@ template <typename A>
 inline void AtomicSet(A *v, Counter<A> i)
 {
 	const uint32_t id = AtomicId(v);
-	v->counter = i;
+	StoreWord<__ATOMIC_RELAXED>(&v->counter, i);
 	rt::Point(rt::Op::kWrite, id, TraceValue(i), rt::kPointWrite | WordFlags<Counter<A>>(),
 		  WordAddr(&v->counter), RawBits(i));
 }
@@ -76,11 +76,16 @@ template <typename A, typename Op>
 inline Counter<A> AtomicFetchIf(A *v, Op op)
 {
 	const uint32_t id = AtomicId(v);
-	const Counter<A> old = v->counter;
-	Counter<A> nw = old;
-	if (op(old, &nw))
-		v->counter = nw;
-	RmwPoint(id, TraceValue(v->counter), v->counter != old, &v->counter, old);
+	Counter<A> nw{};
+	const Counter<A> old = FetchIfWord<__ATOMIC_SEQ_CST>(
+		&v->counter, [&op, &nw](Counter<A> seen, Counter<A> *out) {
+			nw = seen;
+			if (!op(seen, out))
+				return false;
+			nw = *out;
+			return true;
+		});
+	RmwPoint(id, TraceValue(nw), nw != old, &v->counter, old);
 	return old;
 }
 
@@ -125,6 +130,19 @@ struct SetOp {
 template <typename A, typename Op>
 inline Counter<A> AtomicFetch(A *v, Op op)
 {
+	using C = Counter<A>;
+	/* Adds and subtracts are one fetch-and-add (lock xadd), not a CAS loop. */
+	if constexpr (std::is_same_v<Op, AddOp<C>> || std::is_same_v<Op, SubOp<C>>) {
+		const uint32_t id = AtomicId(v);
+		using U = std::make_unsigned_t<C>;
+		const U delta = std::is_same_v<Op, AddOp<C>> ? static_cast<U>(op.i)
+							   : static_cast<U>(-static_cast<U>(op.i));
+		const C old = static_cast<C>(__atomic_fetch_add(
+			reinterpret_cast<U *>(&v->counter), delta, __ATOMIC_SEQ_CST));
+		const C nw = op(old);
+		RmwPoint(id, TraceValue(nw), nw != old, &v->counter, old);
+		return old;
+	}
 	return AtomicFetchIf(v, [&op](Counter<A> old, Counter<A> *nw) {
 		*nw = op(old);
 		return true;

@@ -36,17 +36,13 @@ inline uint32_t WordObject(T *p)
 		return 0;
 }
 
-template <typename T>
+template <typename T, int Order = __ATOMIC_RELAXED>
 inline std::remove_cv_t<T> ReadOnce(T *p)
 {
 	using U = std::remove_cv_t<T>;
 	static_assert(kOnceAccessible<U>,
 		      "READ_ONCE(): the type must be a scalar or of 1, 2, 4 or 8 bytes");
-	U v;
-	if constexpr (std::is_scalar_v<U>)
-		v = *p;
-	else
-		std::memcpy(&v, const_cast<const U *>(p), sizeof(U));
+	const U v = LoadWord<Order>(p);
 	rt::Point(rt::Op::kRead, WordObject<U>(p), TraceValue(v),
 		  rt::kPointRead | WordFlags<U>(), WordAddr(p), RawBits(v));
 	return v;
@@ -57,16 +53,13 @@ inline std::remove_cv_t<T> ReadOnce(T *p)
  * always news for spinners, even of the value already there). The value
  * parameter is not deduced, so WRITE_ONCE(p, NULL) converts as in C.
  */
-template <typename T>
+template <typename T, int Order = __ATOMIC_RELAXED>
 inline void WriteOnce(T *p, std::type_identity_t<std::remove_cv_t<T>> val)
 {
 	using U = std::remove_cv_t<T>;
 	static_assert(kOnceAccessible<U>,
 		      "WRITE_ONCE(): the type must be a scalar or of 1, 2, 4 or 8 bytes");
-	if constexpr (std::is_scalar_v<U>)
-		*p = val;
-	else
-		std::memcpy(const_cast<U *>(p), &val, sizeof(U));
+	StoreWord<Order>(p, val);
 	rt::Point(rt::Op::kWrite, WordObject<U>(p), TraceValue(val),
 		  rt::kPointWrite | WordFlags<U>(), WordAddr(p), RawBits(val));
 }

@@ -113,12 +113,20 @@ template <typename T, typename Op>
 inline T PcpFetchIf(T *p, Op op)
 {
 	static_assert(std::is_scalar_v<T>, "this_cpu_*(): a scalar per-CPU variable");
-	const T old = *p;
-	T nw = old;
-	if (op(old, &nw))
-		*p = nw;
-	rt::Point(rt::Op::kRmw, 0, TraceValue(*p),
-		  rt::kPointRead | (*p != old ? rt::kPointWrite : 0u) | WordFlags<T>(),
+	/*
+	 * Relaxed: this_cpu ops are atomic against interrupts of their CPU
+	 * (the signal handlers of the native backend), not ordered for others.
+	 */
+	T nw{};
+	const T old = FetchIfWord<__ATOMIC_RELAXED>(p, [&op, &nw](T seen, T *out) {
+		nw = seen;
+		if (!op(seen, out))
+			return false;
+		nw = *out;
+		return true;
+	});
+	rt::Point(rt::Op::kRmw, 0, TraceValue(nw),
+		  rt::kPointRead | (nw != old ? rt::kPointWrite : 0u) | WordFlags<T>(),
 		  WordAddr(p), RawBits(old));
 	return old;
 }
