@@ -55,6 +55,14 @@ TEST(CliTest, BadCommandLinesAreOneLineErrors) {
   ExpectUsageError({"frobnicate"}, "unknown command 'frobnicate' (rtfuzz help lists the commands)");
   ExpectUsageError({"explore", "--bogus=1"}, "unknown flag '--bogus' (rtfuzz help lists the flags)");
   ExpectUsageError({"explore", "--seed"}, "flag '--seed' needs a value: --seed=VALUE");
+  ExpectUsageError({"stress", "--target=demo", "--max_total_time=1", "--backend=qemu"},
+                   "--backend must be native or sim, not 'qemu'");
+  ExpectUsageError({"stress", "--target=demo"},
+                   "stress needs a budget: --iterations=N and/or --max_total_time=S");
+  ExpectUsageError({"stress", "--target=eventpoll", "--scenario=storm", "--iterations=1"},
+                   "scenario storm: the native backend does not run the machine's kthreads "
+                   "(ktimers/N, irq/N-name: soft timers, threaded interrupts) "
+                   "(docs/native.md#what-runs-natively); use --backend=sim");
   ExpectUsageError({"explore", "--seed=-3"}, "--seed expects an unsigned integer, got '-3'");
   ExpectUsageError({"explore", "--executions=12x"},
                    "--executions expects an unsigned integer, got '12x'");

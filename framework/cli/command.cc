@@ -72,6 +72,17 @@ const Command kCommands[] = {
      "  override the file; --variant replaces the gated variants.",
      "config junit markdown variant executions max_total_time workers engine fuzzers output corpus seed_corpora seed minimize max_runs max_steps",
      &GateCommand},
+    {"stress",
+     "rtfuzz stress [--target=T] [--scenario=S] [--variant=V] [--backend=native|sim]\n"
+     "              [--iterations=N] [--max_total_time=S] [--fallback] [--sample_period=N]\n"
+     "  Runs a scenario for a budget with live progress and a summary table. native\n"
+     "  (the default): the same bodies on real pinned threads, SCHED_FIFO where\n"
+     "  permitted, interrupted by real perf_event overflow signals named by libpfm4\n"
+     "  (docs/native.md); a finding names the interrupted instruction's function\n"
+     "  and line, and is reproducible only statistically. sim: the simulator's\n"
+     "  random walk under the same budget, for the time to the same bug.",
+     "target scenario variant backend iterations max_total_time fallback sample_period seed",
+     &StressCommand},
     {"list",
      "rtfuzz list\n  Names the targets, their scenarios and variants (per scenario where a\n"
      "  target's scenarios take different ones).",

@@ -33,6 +33,7 @@ std::string MatrixLegend();
 
 int CampaignCommand(const Flags& flags, const std::vector<std::string>& positional);
 int GateCommand(const Flags& flags, const std::vector<std::string>& positional);
+int StressCommand(const Flags& flags, const std::vector<std::string>& positional);
 
 // The program's BuildDefaults (rtfuzz/cli/cli.h), set by RunCommandLine.
 void SetBuildDefaults(BuildDefaults defaults);

@@ -36,12 +36,21 @@ bool ParseFlags(const std::vector<std::string>& args, Flags* flags,
       continue;
     }
     const size_t eq = arg.find('=');
-    if (eq == std::string::npos) {
+    // A bare boolean flag (--fallback) means true, as in gflags.
+    bool is_bool = false;
+#define RTFUZZ_FLAG_STRING(flag, def, help)
+#define RTFUZZ_FLAG_UINT64(flag, def, help)
+#define RTFUZZ_FLAG_BOOL(flag, def, help) is_bool = is_bool || arg == "--" #flag;
+#include "flags.def"
+#undef RTFUZZ_FLAG_STRING
+#undef RTFUZZ_FLAG_UINT64
+#undef RTFUZZ_FLAG_BOOL
+    if (eq == std::string::npos && !is_bool) {
       *error = "flag '" + arg + "' needs a value: " + arg + "=VALUE";
       return false;
     }
-    const std::string name = arg.substr(2, eq - 2);
-    const std::string value = arg.substr(eq + 1);
+    const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    const std::string value = eq == std::string::npos ? "true" : arg.substr(eq + 1);
     bool known = false;
     bool ok = true;
     const char* type = "";

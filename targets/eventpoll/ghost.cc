@@ -31,6 +31,8 @@ void CheckLostEvent(struct epitem *epi, const char *site)
 
 void ep_ghost_add(struct epitem *epi)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	struct ep_ghost_ep &g = epi->ep->ghost;
 	epi->ghost.registered = true;
 	epi->ghost.removed = false;
@@ -44,6 +46,8 @@ void ep_ghost_add(struct epitem *epi)
 
 void ep_ghost_cb_begin(struct epitem *epi, bool fresh)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	++epi->ghost.in_cb;
 	++epi->ep->ghost.in_flight;
 	if (fresh)
@@ -52,6 +56,8 @@ void ep_ghost_cb_begin(struct epitem *epi, bool fresh)
 
 void ep_ghost_cb_end(struct epitem *epi, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	--epi->ghost.in_cb;
 	--epi->ep->ghost.in_flight;
 	CheckLostEvent(epi, site);
@@ -60,11 +66,15 @@ void ep_ghost_cb_end(struct epitem *epi, const char *site)
 
 void ep_ghost_polled(struct epitem *epi)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	epi->ghost.fresh = false;
 }
 
 void ep_ghost_link(struct epitem *epi, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	rtfuzz::check::Invariant(!epi->ghost.on_rdllist && !epi->ghost.on_txlist,
 				 "EP-I2 no double link: an epitem is linked into the ready list only "
 				 "when it is on neither the ready list nor a txlist",
@@ -74,6 +84,8 @@ void ep_ghost_link(struct epitem *epi, const char *site)
 
 void ep_ghost_chain(struct epitem *epi, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	rtfuzz::check::Invariant(!epi->ghost.on_ovflist,
 				 "EP-I2 no double link: an epitem is chained on ovflist at most once",
 				 site);
@@ -83,11 +95,15 @@ void ep_ghost_chain(struct epitem *epi, const char *site)
 
 void ep_ghost_unchain(struct epitem *epi)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	epi->ghost.on_ovflist = false;
 }
 
 void ep_ghost_splice_to_tx(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	for (int i = 0; i < ep->ghost.nr_items; ++i) {
 		struct ep_ghost &g = ep->ghost.items[i]->ghost;
 		if (g.on_rdllist) {
@@ -99,6 +115,8 @@ void ep_ghost_splice_to_tx(struct eventpoll *ep)
 
 void ep_ghost_splice_from_tx(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	for (int i = 0; i < ep->ghost.nr_items; ++i) {
 		struct ep_ghost &g = ep->ghost.items[i]->ghost;
 		if (g.on_txlist) {
@@ -110,6 +128,8 @@ void ep_ghost_splice_from_tx(struct eventpoll *ep)
 
 void ep_ghost_take(struct epitem *epi)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	epi->ghost.held = true;
 	epi->ghost.on_txlist = false;
 	epi->ghost.on_rdllist = false;
@@ -117,12 +137,16 @@ void ep_ghost_take(struct epitem *epi)
 
 void ep_ghost_release(struct epitem *epi, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	epi->ghost.held = false;
 	CheckLostEvent(epi, site);
 }
 
 void ep_ghost_deliver(struct epitem *epi, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	rtfuzz::check::Invariant(!epi->ghost.removed,
 				 "EP-I2: no event is delivered for a removed epitem", site);
 	++epi->ghost.delivered;
@@ -130,16 +154,22 @@ void ep_ghost_deliver(struct epitem *epi, const char *site)
 
 void ep_ghost_unlink(struct epitem *epi)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	epi->ghost.on_rdllist = false;
 }
 
 void ep_ghost_removed(struct epitem *epi)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	epi->ghost.removed = true;
 }
 
 bool ep_ghost_available(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return true;
 	for (int i = 0; i < ep->ghost.nr_items; ++i) {
 		const struct epitem *epi = ep->ghost.items[i];
 		if (Watched(epi) && (epi->ghost.on_rdllist || epi->ghost.on_ovflist))
@@ -150,6 +180,8 @@ bool ep_ghost_available(struct eventpoll *ep)
 
 void ep_ghost_check_wakeup(struct eventpoll *ep, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	const struct ep_ghost_ep &g = ep->ghost;
 	if (g.in_flight > 0 || !g.committed || g.wait == nullptr)
 		return;
@@ -162,6 +194,8 @@ void ep_ghost_check_wakeup(struct eventpoll *ep, const char *site)
 void ep_ghost_wait_commit(struct eventpoll *ep, struct wait_queue_entry *wait,
 			  const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	ep->ghost.committed = true;
 	ep->ghost.wait = wait;
 	ep_ghost_check_wakeup(ep, site);
@@ -169,18 +203,24 @@ void ep_ghost_wait_commit(struct eventpoll *ep, struct wait_queue_entry *wait,
 
 void ep_ghost_wait_done(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	ep->ghost.committed = false;
 	ep->ghost.wait = nullptr;
 }
 
 void ep_ghost_check_all(struct eventpoll *ep, const char *site)
 {
+	if (!rtfuzz::rt::Simulated())
+		return;
 	for (int i = 0; i < ep->ghost.nr_items; ++i)
 		CheckLostEvent(ep->ghost.items[i], site);
 }
 
 bool ep_ghost_end_no_lost_event(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return true;
 	for (int i = 0; i < ep->ghost.nr_items; ++i) {
 		const struct epitem *epi = ep->ghost.items[i];
 		if (!Watched(epi))
@@ -197,6 +237,8 @@ bool ep_ghost_end_no_lost_event(struct eventpoll *ep)
 
 bool ep_ghost_end_lists_consistent(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return true;
 	int on_list = 0;
 	if (eventpoll_cfg.lock == EP_LOCK_NONE_LLIST) {
 		for (struct llist_node *n = ep->rdllist_ll.first; n != nullptr; n = n->next) {
@@ -229,5 +271,7 @@ bool ep_ghost_end_lists_consistent(struct eventpoll *ep)
 
 bool ep_ghost_end_no_sleeper(struct eventpoll *ep)
 {
+	if (!rtfuzz::rt::Simulated())
+		return true;
 	return ep->wq.first == nullptr && !ep->ghost.committed;
 }

@@ -21,6 +21,12 @@
  * item are skipped while a callback or ep_insert() is working on it (it
  * checks at its own end), and EP-I3 while any producer is in flight.
  *
+ * The ghost leans on the simulator: it and the operation it mirrors are
+ * one step only between two points of a simulated CPU. On the native
+ * backend's real threads they are not, so there it is off (every function
+ * returns at once, and the end checks hold): the native oracles judge the
+ * locks, not the ghost's invariants (docs/native.md).
+ *
  * Checked (check::Invariant, verdict `invariant`) at the end of every
  * callback and ep_insert(), after every item the consumer releases, at the
  * end of every ep_send_events(), when a waiter commits to sleep, on every

@@ -54,6 +54,11 @@ inline void SpinSync(rtfuzz_kapi_spin* s) {
 // The lock word's test-and-set, a real CAS (the native backend's threads
 // race on it; on the simulator it is one instruction between two points).
 bool ClaimOwner(rtfuzz_kapi_spin* s, uint32_t me) {
+  if (!RealThreads()) {  // One OS thread: no lock prefix needed (internal/kapi.h).
+    if (s->owner != kNoOwner) return false;
+    s->owner = me;
+    return true;
+  }
   uint32_t expected = kNoOwner;
   return __atomic_compare_exchange_n(&s->owner, &expected, me, false, __ATOMIC_ACQUIRE,
                                      __ATOMIC_RELAXED);

@@ -487,6 +487,7 @@ bool PreemptRt() {
   RTFUZZ_BACKEND_OR(PreemptRt());
   return RunningMachine().scenario().preempt_rt();
 }
+bool Simulated() { return NativeHere() == nullptr; }
 uint64_t ExecutionSerial() {
   RTFUZZ_BACKEND_OR(ExecutionSerial());
   return RunningMachine().execution_serial();

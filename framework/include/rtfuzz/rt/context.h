@@ -179,6 +179,11 @@ void Progress(MarkId mark);
 // Whether the scenario runs PREEMPT_RT semantics (Scenario::SetPreemptRt).
 bool PreemptRt();
 
+// Whether the caller runs on the simulator (false on the native backend's
+// real threads, docs/native.md): for model-only bookkeeping that relies on
+// the code between two points being one indivisible step.
+bool Simulated();
+
 // A process-unique, increasing number of the running execution: what kapi
 // keys per-execution object ids on.
 uint64_t ExecutionSerial();

@@ -45,7 +45,10 @@ inline void BarrierPoint(Barrier which, uint32_t flags)
 	 */
 	switch (which) {
 	case kBarrierMb:
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (RealThreads())
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		else
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		break;
 	case kBarrierRmb:
 	case kBarrierAcquireAfterCtrlDep:

@@ -65,7 +65,7 @@ inline std::remove_cv_t<T> Xchg(T *p, std::type_identity_t<std::remove_cv_t<T>> 
 	U *q = const_cast<U *>(p);
 	U old;
 	U nw = val;
-	if constexpr (kRealAtomic<U>)
+	if (kRealAtomic<U> && RealThreads())
 		__atomic_exchange(q, &nw, &old, __ATOMIC_SEQ_CST);
 	else
 		old = *q, *q = val;
@@ -87,7 +87,7 @@ inline std::remove_cv_t<T> Cmpxchg(T *p, std::type_identity_t<std::remove_cv_t<T
 	U seen = old;
 	U nw = val;
 	bool hit;
-	if constexpr (kRealAtomic<U>) {
+	if (kRealAtomic<U> && RealThreads()) {
 		hit = __atomic_compare_exchange(q, &seen, &nw, /*weak=*/false,
 						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	} else {

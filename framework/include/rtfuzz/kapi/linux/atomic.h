@@ -133,6 +133,11 @@ inline Counter<A> AtomicFetch(A *v, Op op)
 	using C = Counter<A>;
 	/* Adds and subtracts are one fetch-and-add (lock xadd), not a CAS loop. */
 	if constexpr (std::is_same_v<Op, AddOp<C>> || std::is_same_v<Op, SubOp<C>>) {
+		if (!RealThreads())
+			return AtomicFetchIf(v, [&op](C old, C *nw) {
+				*nw = op(old);
+				return true;
+			});
 		const uint32_t id = AtomicId(v);
 		using U = std::make_unsigned_t<C>;
 		const U delta = std::is_same_v<Op, AddOp<C>> ? static_cast<U>(op.i)
