@@ -91,18 +91,20 @@ static u32 lock_word_rmw(rqspinlock_t *lock, bool takes, Fn fn)
 	const u32 id = lock_id(lock);
 	/*
 	 * One atomic RMW, as every kernel operation on the word is (cmpxchg,
-	 * xchg, fetch_or): a compare-and-swap loop, so it stays one on the
-	 * native backend's real threads; on a simulated CPU it runs once.
+	 * xchg, fetch_or): kapi's compare-and-swap loop, which stays one on
+	 * the native backend's real threads and is a plain step on a
+	 * simulated CPU.
 	 */
-	u32 old = __atomic_load_n((u32 *)&lock->val.counter, __ATOMIC_RELAXED);
-	u32 nw;
-	bool store;
-	do {
-		nw = old;
-		store = fn(old, &nw);
-	} while (store && !__atomic_compare_exchange_n((u32 *)&lock->val.counter, &old, nw,
-						       true, __ATOMIC_SEQ_CST,
-						       __ATOMIC_RELAXED));
+	u32 nw = 0;
+	bool store = false;
+	const u32 old = rtfuzz::kapi::internal::FetchIfWord<__ATOMIC_SEQ_CST>(
+		(u32 *)&lock->val.counter, [&](u32 seen, u32 *out) {
+			nw = seen;
+			store = fn(seen, out);
+			if (store)
+				nw = *out;
+			return store;
+		});
 	if (store && takes && !(old & _Q_LOCKED_MASK) && (nw & _Q_LOCKED_MASK))
 		rtfuzz::check::LockAcquired(id, _THIS_IP_);
 	::rtfuzz::rt::Point(::rtfuzz::rt::Op::kRmw, id, nw,

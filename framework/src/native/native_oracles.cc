@@ -153,9 +153,7 @@ void Runtime::OnFailed(check::LockId lock, int error, const char* site) {
                 ContextName(*ts, depth).c_str(), LockName(lock).c_str(),
                 site != nullptr ? site : "(unknown)", cycle, cycle == 1 ? "" : "s",
                 static_cast<double>(waited_ns) / 1e6);
-  const Verdict v = cycle == 1 ? Verdict::kMissedAa : Verdict::kMissedAbba;
-  ClaimFinding(v, message,
-               std::string(VerdictName(v)) + "|" + scenario_.name() + "|" + LockName(lock), "");
+  ClaimMissedDeadlock(cycle, lock, message);
   Park();
 }
 

@@ -146,6 +146,43 @@ TEST(NativeStress, BuggyUserLockIsReportedByName) {
   }
 }
 
+// --- A correct kapi lock retried with trylock, from a task and an NMI ---
+
+DEFINE_RAW_SPINLOCK(retry_lock);
+int retry_counter;
+
+TEST(NativeStress, TrylockRetryLoopsRunClean) {
+  SKIP_WITHOUT_PERF();
+  rt::Scenario s("trylock-retry", 2);
+  s.OnReset([] { retry_counter = 0; });
+  s.AddTask({.name = "retrier", .affinity = rt::Cpu(0), .body = [] {
+               for (int i = 0; i < 100; ++i) {
+                 while (!raw_spin_trylock(&retry_lock)) cpu_relax();
+                 WRITE_ONCE(retry_counter, READ_ONCE(retry_counter) + 1);
+                 raw_spin_unlock(&retry_lock);
+               }
+             }});
+  s.AddTask({.name = "locker", .affinity = rt::Cpu(1), .body = [] {
+               for (int i = 0; i < 100; ++i) {
+                 raw_spin_lock(&retry_lock);
+                 WRITE_ONCE(retry_counter, READ_ONCE(retry_counter) + 1);
+                 raw_spin_unlock(&retry_lock);
+               }
+             }});
+  // An NMI may only try: one attempt, never a wait on its own CPU's holder.
+  s.AddInterrupt({.name = "pmu", .kind = rt::ContextKind::kNmi, .cpus = rt::AllCpus(2),
+                  .trigger = rt::Trigger::Overflow("perf::task-clock", 1, 64),
+                  .handler = [] {
+                    if (raw_spin_trylock(&retry_lock)) raw_spin_unlock(&retry_lock);
+                  }});
+  s.AddEndCheck("200 increments", [] { return retry_counter == 200; });
+  const StressResult r = RunStress(s, Iterations(2000));
+  ASSERT_EQ(r.error, "");
+  EXPECT_FALSE(r.found) << VerdictName(r.finding.verdict) << ": " << r.finding.message << "\n"
+                        << r.finding.details;
+  EXPECT_EQ(r.iterations, 2000u);
+}
+
 // --- An NMI on a raw spinlock the task holds: a true AA deadlock ---
 
 DEFINE_RAW_SPINLOCK(aa_lock);
@@ -166,7 +203,11 @@ TEST(NativeStress, NmiOnHeldRawSpinlockIsAStallWithTheCycleNamed) {
                     raw_spin_lock(&aa_lock);
                     raw_spin_unlock(&aa_lock);
                   }});
-  s.budgets().deadlock_ns = 200'000'000;  // A raw spinlock never times out: 0.2 s is plenty.
+  // The watchdog's budget. A raw spinlock never times out, and the holder's
+  // critical section is 2,000 cpu_relax() (well under 1 ms even on a core
+  // shared with another thread), so an NMI still spinning after 200 ms is
+  // waiting on a holder that cannot run: the AA.
+  s.budgets().deadlock_ns = 200'000'000;
   const StressResult r = RunStress(s, Iterations(2000));
   ASSERT_EQ(r.error, "");
   ASSERT_TRUE(r.found) << "no NMI landed in the critical section in 2000 iterations";

@@ -340,9 +340,7 @@ void Runtime::Watchdog(uint64_t quiet_ns) {
                                                                         : "(its last lock_acquire)",
                   locks,
                   locks == 1 ? "" : "s", quiet_s);
-    const Verdict v = locks == 1 ? Verdict::kMissedAa : Verdict::kMissedAbba;
-    ClaimFinding(v, message,
-                 std::string(VerdictName(v)) + "|" + scenario_.name() + "|" + LockName(lock), "");
+    ClaimMissedDeadlock(locks, lock, message);
     FinishWithFinding();
   }
   char message[256];
@@ -367,6 +365,12 @@ bool Runtime::ClaimFinding(Verdict verdict, const std::string& message,
   std::snprintf(shared_->details, sizeof(shared_->details), "%s", details.c_str());
   stop_.store(true, std::memory_order_release);
   return true;
+}
+
+void Runtime::ClaimMissedDeadlock(int cycle_locks, uint32_t lock, const char* message) {
+  const Verdict v = cycle_locks == 1 ? Verdict::kMissedAa : Verdict::kMissedAbba;
+  ClaimFinding(v, message,
+               std::string(VerdictName(v)) + "|" + scenario_.name() + "|" + LockName(lock), "");
 }
 
 void Runtime::Park() {

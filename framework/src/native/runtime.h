@@ -220,6 +220,8 @@ class Runtime final : public rt::Backend, public check::LockEventSink {
   bool ClaimFinding(Verdict verdict, const std::string& message, const std::string& signature,
                     const std::string& details);
   [[noreturn]] void Park();  // A task thread after its finding: forever.
+  // Claims missed-AA (a cycle over one lock) or missed-ABBA on `lock`.
+  void ClaimMissedDeadlock(int cycle_locks, uint32_t lock, const char* message);
   std::string ContextName(const ThreadState& ts, int depth) const;
   std::string LockName(uint32_t id) const;
   // Every thread's context stack, for reports (not signal-safe: the
@@ -236,11 +238,8 @@ class Runtime final : public rt::Backend, public check::LockEventSink {
   // number of locks on it (0: none).
   int CycleLocks(const ThreadState& ts, uint32_t lock, View view) const;
 
-  const rt::Scenario& scenario() const { return scenario_; }
-  Shared* shared() { return shared_; }
   void NoteProgress() { progress_.fetch_add(1, std::memory_order_relaxed); }
   bool stopping() const { return stop_.load(std::memory_order_acquire); }
-  uint64_t iteration() const { return iteration_.load(std::memory_order_relaxed); }
   double SecondsSinceStart() const;
 
  private:
