@@ -106,3 +106,23 @@ extern "C" void on_each_cpu(smp_call_func_t func, void* info, int wait) {
   RunLocally(func, info);
   rtfuzz::rt::PreemptEnable();
 }
+
+extern "C" void on_each_cpu_cond(smp_cond_func_t cond_func, smp_call_func_t func, void* info,
+                                 int wait) {
+  rtfuzz::rt::PreemptDisable();
+  const int self = rtfuzz::rt::CurrentCpu();
+  const int n = rtfuzz::rt::NumCpus();
+  uint64_t called = 0;  // Remote CPUs whose call was queued.
+  for (int cpu = 0; cpu < n; ++cpu) {
+    if (cpu == self || (cond_func != nullptr && !cond_func(cpu, info))) continue;
+    Queue(cpu, func, info);
+    called |= uint64_t{1} << cpu;
+  }
+  if (cond_func == nullptr || cond_func(self, info)) RunLocally(func, info);
+  if (wait) {
+    for (int cpu = 0; cpu < n; ++cpu) {
+      if (called & (uint64_t{1} << cpu)) CsdLockWait(CsdFor(self, cpu));
+    }
+  }
+  rtfuzz::rt::PreemptEnable();
+}

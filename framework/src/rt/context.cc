@@ -16,6 +16,7 @@
 #include "rtfuzz/base/check.h"
 #include "rtfuzz/rt/backend.h"
 #include "rtfuzz/rt/preempt_count.h"
+#include "word_names.h"
 
 namespace rtfuzz::rt {
 namespace internal {
@@ -488,6 +489,12 @@ bool PreemptRt() {
   return RunningMachine().scenario().preempt_rt();
 }
 bool Simulated() { return NativeHere() == nullptr; }
+std::string DescribeWord(const volatile void* addr) { return internal::NameWord(addr, 0, 0); }
+bool CpuIsolated(int cpu) {
+  // Natively the real isolation is not the scenario's: none is modeled.
+  if (NativeHere() != nullptr) return false;
+  return (RunningMachine().scenario().isolated_cpus() & Cpu(cpu)) != 0;
+}
 uint64_t ExecutionSerial() {
   RTFUZZ_BACKEND_OR(ExecutionSerial());
   return RunningMachine().execution_serial();

@@ -498,6 +498,15 @@ void MachineImpl::SwitchTo(Context* next) {
   RTFUZZ_CHECK(current_ == self, "resumed a context that is not current");
 }
 
+// The entry/exit code around a hardirq (Scenario::OnHardirqEntry/Exit):
+// outside irq_enter()/irq_exit()'s HARDIRQ_OFFSET, interrupts still off.
+void MachineImpl::RunHardirqHook(Context* ctx, const std::function<void()>& hook) {
+  if (!hook) return;
+  ctx->preempt_count -= kHardirqOffset;
+  hook();
+  ctx->preempt_count += kHardirqOffset;
+}
+
 Fiber* MachineImpl::ContextEntry(void* arg) {
   Context* ctx = static_cast<Context*>(arg);
   MachineImpl* m = running_;
@@ -511,13 +520,19 @@ Fiber* MachineImpl::ContextEntry(void* arg) {
       } else {
         ctx->task->spec->body();
       }
-    } else if (HandlerInstance* h = ctx->handler; h->irq_thread == nullptr) {
-      h->spec->handler();
     } else {
-      // Threaded: the primary handler (unless forced threading moved it to
-      // the thread), then IRQ_WAKE_THREAD.
-      if (!h->forced_thread && h->spec->handler) h->spec->handler();
-      m->WakeIrqThread(*h);
+      HandlerInstance* h = ctx->handler;
+      const bool hooked = ctx->kind == ContextKind::kHardirq;
+      if (hooked) m->RunHardirqHook(ctx, m->scenario_->hardirq_entry());
+      if (h->irq_thread == nullptr) {
+        h->spec->handler();
+      } else {
+        // Threaded: the primary handler (unless forced threading moved it
+        // to the thread), then IRQ_WAKE_THREAD.
+        if (!h->forced_thread && h->spec->handler) h->spec->handler();
+        m->WakeIrqThread(*h);
+      }
+      if (hooked) m->RunHardirqHook(ctx, m->scenario_->hardirq_exit());
     }
   } catch (const std::exception& e) {
     threw = true;

@@ -177,6 +177,7 @@ class MachineImpl {
 
   // Entry of every context's fiber.
   static Fiber* ContextEntry(void* arg);
+  void RunHardirqHook(Context* ctx, const std::function<void()>& hook);
 
  private:
   // machine.cc

@@ -208,6 +208,16 @@ void Scenario::AddEndCheck(std::string name, std::function<bool()> holds) {
 
 void Scenario::OnReset(std::function<void()> reset) { reset_ = std::move(reset); }
 
+void Scenario::OnHardirqEntry(std::function<void()> entry) {
+  ++revision_;
+  hardirq_entry_ = std::move(entry);
+}
+
+void Scenario::OnHardirqExit(std::function<void()> exit) {
+  ++revision_;
+  hardirq_exit_ = std::move(exit);
+}
+
 void Scenario::SetPreemptRt(bool preempt_rt) {
   ++revision_;
   preempt_rt_ = preempt_rt;

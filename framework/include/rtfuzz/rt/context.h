@@ -24,6 +24,7 @@
 #define RTFUZZ_RT_CONTEXT_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "rtfuzz/base/verdict.h"
@@ -165,6 +166,16 @@ void RaiseInterrupt(HandlerId handler, int cpu);
 // callback already queued or running is not stopped. Points (op kTimer).
 void ArmTimer(HandlerId handler, int cpu, uint64_t when_ns);
 bool CancelTimer(HandlerId handler, int cpu);
+
+// The name of the variable (and member) at `addr` as the program's debug
+// information gives it ("rcu_data[0].defer_qs_iw"), else its symbol and
+// offset; never the address. For messages of reports only: it may read
+// debug information. Not a point.
+std::string DescribeWord(const volatile void* addr);
+
+// Whether `cpu` is isolated (Scenario::IsolateCpu: nohz_full): kapi's
+// tick_nohz_full_cpu(). Not a point.
+bool CpuIsolated(int cpu);
 
 // A progress mark: the stall oracle measures time between marks. Not a
 // point (a trace record only), so a target marks progress without changing

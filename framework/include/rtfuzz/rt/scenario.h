@@ -291,6 +291,22 @@ class Scenario {
   void AddEndCheck(std::string name, std::function<bool()> holds);
   // Runs before every execution, outside any context (no points allowed).
   void OnReset(std::function<void()> reset);
+  // The kernel's interrupt entry and exit code around every hardirq handler
+  // of the machine (the scenario's, its hard timers' and the built-in
+  // vectors'; not NMIs, softirqs or the threaded part of an interrupt),
+  // run in the interrupt's own context with interrupts disabled:
+  // `entry` before the handler, as irqentry_enter() (context tracking's
+  // user/idle exit) runs before irq_enter_rcu(); `exit` after it, as
+  // __irq_exit_rcu() runs tick_irq_exit() after preempt_count_sub(
+  // HARDIRQ_OFFSET). Both therefore see preempt_count() without
+  // HARDIRQ_OFFSET (in_hardirq() is false there) while
+  // CurrentContextKind() is still kHardirq. Hooks may make points, fire
+  // tracepoints and queue or raise interrupts (a raise of a hardirq is
+  // delivered after the exit, when interrupts are enabled again) and
+  // must leave preempt_count and the interrupt state as they found them.
+  // docs/architecture.md#interrupt-entry-and-exit.
+  void OnHardirqEntry(std::function<void()> entry);
+  void OnHardirqExit(std::function<void()> exit);
   // PREEMPT_RT (the default) or not: kapi makes spinlock_t and rwlock_t
   // sleeping rt_mutex-based locks on RT and spinning locks otherwise.
   void SetPreemptRt(bool preempt_rt);
@@ -313,6 +329,8 @@ class Scenario {
   const std::vector<std::string>& marks() const { return marks_; }
   const std::vector<EndCheck>& end_checks() const { return end_checks_; }
   const std::function<void()>& reset() const { return reset_; }
+  const std::function<void()>& hardirq_entry() const { return hardirq_entry_; }
+  const std::function<void()>& hardirq_exit() const { return hardirq_exit_; }
   bool preempt_rt() const { return preempt_rt_; }
   CpuMask isolated_cpus() const { return isolated_cpus_; }
   const OracleBudgets& budgets() const { return budgets_; }
@@ -339,6 +357,8 @@ class Scenario {
   std::vector<std::string> marks_;
   std::vector<EndCheck> end_checks_;
   std::function<void()> reset_;
+  std::function<void()> hardirq_entry_;
+  std::function<void()> hardirq_exit_;
   bool preempt_rt_ = true;
   CpuMask isolated_cpus_ = 0;
   OracleBudgets budgets_;

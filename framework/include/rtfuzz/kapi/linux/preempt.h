@@ -60,9 +60,26 @@ static inline void preempt_disable(void)
 	::rtfuzz::rt::PreemptDisable();
 }
 
+/*
+ * need_resched, as set_tsk_need_resched()/set_preempt_need_resched() leave
+ * it for the current CPU (kapi's resched.cc): the machine preempts for
+ * wakeups by itself; this flag is the kernel's request to enter __schedule()
+ * (whose hook, sched_set_switch_hook() in <linux/sched.h>, is where RCU
+ * notes a context switch). preempt_enable() that makes the task preemptible
+ * with the flag set enters it, as __preempt_schedule() does. The mask is of
+ * CPUs with the flag set in some execution: a stale bit only costs the call,
+ * which checks the execution.
+ */
+extern "C" {
+extern uint64_t rtfuzz_kapi_need_resched_mask;
+void rtfuzz_kapi_preempt_schedule(void);
+}
+
 static inline void preempt_enable(void)
 {
 	::rtfuzz::rt::PreemptEnable();
+	if (__builtin_expect(rtfuzz_kapi_need_resched_mask != 0, 0))
+		rtfuzz_kapi_preempt_schedule();
 }
 
 #define preempt_disable_notrace()	preempt_disable()

@@ -17,6 +17,9 @@
  *     schedule_timeout_uninterruptible(), schedule_timeout_interruptible()
  *   wake_up_process(p), wake_up_state(p, state): wake p if its state is in
  *     the mask; return 1 if it was asleep (or about to sleep)
+ *   set_tsk_need_resched(), set_preempt_need_resched(), need_resched(),
+ *     cond_resched(), and sched_set_switch_hook(): __schedule()'s call into
+ *     RCU (rcu_note_context_switch) for a target that models RCU
  * Scheduling points: set_current_state (one), schedule/schedule_timeout
  *   (one, where the task blocks), each wakeup (one).
  * Hang reports: a task that sleeps after add_wait_queue()/prepare_to_wait()
@@ -83,10 +86,41 @@ inline void SetTaskState(unsigned int state)
 #define set_current_state(state)	rtfuzz::kapi::internal::SetTaskState(state)
 #define __set_current_state(state)	rtfuzz::kapi::internal::SetTaskState(state)
 
+extern "C" {
+/*
+ * need_resched (<linux/preempt.h> explains the flag): set for the current
+ * CPU (p must be current), read, and entered by schedule(),
+ * cond_resched() and a preempt_enable() that makes the task preemptible.
+ * The return from an interrupt to a preemptible task does not enter it here
+ * (preempt_schedule_irq): the task does at its next such call.
+ */
+void set_tsk_need_resched(struct task_struct *p);
+void set_preempt_need_resched(void);
+bool need_resched(void);
+/*
+ * What __schedule() calls first (where the kernel calls
+ * rcu_note_context_switch(preempt)): preempt is true when entered from
+ * preempt_enable(). One hook per execution, set from Scenario::OnReset;
+ * it runs in the task with preemption disabled.
+ */
+void sched_set_switch_hook(void (*hook)(bool preempt));
+void rtfuzz_kapi_note_schedule(bool preempt);
+}
+
 static inline void schedule(void)
 {
+	rtfuzz_kapi_note_schedule(false);
 	rtfuzz::rt::Schedule();
 	get_current()->__state = TASK_RUNNING;
+}
+
+/* A voluntary preemption point: schedule() if need_resched is set. */
+static inline int cond_resched(void)
+{
+	if (!need_resched())
+		return 0;
+	schedule();
+	return 1;
 }
 
 static inline long schedule_timeout(long timeout)

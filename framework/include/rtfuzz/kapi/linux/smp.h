@@ -8,7 +8,10 @@
  * Modeled: smp_call_function_single(cpu, func, info, wait),
  *   smp_call_function(func, info, wait) (every other CPU),
  *   on_each_cpu(func, info, wait) (every other CPU, then locally with
- *   interrupts disabled). A call to the own CPU runs at once with interrupts
+ *   interrupts disabled), on_each_cpu_cond(cond_func, func, info, wait)
+ *   (the same, only on the CPUs where cond_func(cpu, info) is true; it is
+ *   asked in CPU order, remote CPUs first, from the sender with preemption
+ *   disabled, and the callers' waits follow the local call). A call to the own CPU runs at once with interrupts
  *   disabled, as the kernel does. Call-single-data (csd) is per sender CPU
  *   and target, locked while in flight: a sender whose previous asynchronous
  *   call to the same target has not run yet spins on it (csd_lock_wait), and
@@ -23,11 +26,13 @@
 #include "rtfuzz/kapi/linux/percpu.h"	/* smp_processor_id(), nr_cpu_ids */
 
 typedef void (*smp_call_func_t)(void *info);
+typedef bool (*smp_cond_func_t)(int cpu, void *info);
 
 extern "C" {
 int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait);
 void smp_call_function(smp_call_func_t func, void *info, int wait);
 void on_each_cpu(smp_call_func_t func, void *info, int wait);
+void on_each_cpu_cond(smp_cond_func_t cond_func, smp_call_func_t func, void *info, int wait);
 }
 
 #endif /* RTFUZZ_KAPI_LINUX_SMP_H_ */
