@@ -7,9 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "context_tracking/scenarios.h"
+#include "context_tracking/variant.h"
 #include "eventpoll/scenarios.h"
 #include "eventpoll/variant.h"
 #include "rqspinlock/scenarios.h"
+#include "rcu/scenarios.h"
+#include "rcu/variant.h"
 #include "rqspinlock/variant.h"
 #include "rtfuzz/demo/demo_scenario.h"
 #include "rtfuzz/target/target.h"
@@ -23,6 +27,8 @@ namespace rq = targets::rqspinlock;
 namespace ep = targets::eventpoll;
 namespace ul = targets::userlocks;
 namespace uk = targets::userkit;
+namespace rc = targets::rcu;
+namespace ct = targets::context_tracking;
 
 rt::Scenario MakeDemo(std::string_view scenario, std::string_view) {
   return std::move(*rt::MakeDemoScenario(scenario));
@@ -34,6 +40,14 @@ rt::Scenario MakeRqspinlock(std::string_view scenario, std::string_view variant)
 
 rt::Scenario MakeEventpoll(std::string_view scenario, std::string_view variant) {
   return ep::MakeScenario(scenario, *ep::ParseVariant(variant));
+}
+
+rt::Scenario MakeRcu(std::string_view scenario, std::string_view variant) {
+  return rc::MakeScenario(scenario, *rc::ParseVariant(variant));
+}
+
+rt::Scenario MakeContextTracking(std::string_view scenario, std::string_view variant) {
+  return ct::MakeScenario(scenario, *ct::ParseVariant(variant));
 }
 
 rt::Scenario MakeUserlocks(std::string_view scenario, std::string_view variant) {
@@ -50,6 +64,8 @@ std::vector<std::string_view> GatedDemo(std::string_view scenario) {
   return {};
 }
 std::vector<std::string_view> GatedEventpoll(std::string_view) { return {"llist-v3"}; }
+std::vector<std::string_view> GatedRcu(std::string_view) { return {"fixed"}; }
+std::vector<std::string_view> GatedContextTracking(std::string_view) { return {"v7"}; }
 std::vector<std::string_view> GatedUserlocks(std::string_view scenario) {
   if (scenario.ends_with("-contend")) return {"hooks", "bare"};
   return {};
@@ -79,6 +95,20 @@ const std::vector<Target>& Targets() {
        .default_variant = "spinlock",
        .make = &MakeEventpoll,
        .gated_variants = &GatedEventpoll},
+      {.name = "rcu",
+       .summary = "PREEMPT_RCU deferred quiescent states: self-IPI deadloop, irq_work re-init, softirq recursion, notrace",
+       .scenarios = rc::ScenarioNames(),
+       .variants = rc::VariantNames(),
+       .default_variant = "fixed",
+       .make = &MakeRcu,
+       .gated_variants = &GatedRcu},
+      {.name = "context_tracking",
+       .summary = "IPI deferral to nohz_full CPUs until kernel entry: RFC v1, v3, v5/v6, v7, planted R2",
+       .scenarios = ct::ScenarioNames(),
+       .variants = ct::VariantNames(),
+       .default_variant = "v7",
+       .make = &MakeContextTracking,
+       .gated_variants = &GatedContextTracking},
       {.name = "userlocks",
        .summary = "ticket, MCS and rw locks written as a user would, hooked and bare, lost handoffs",
        .scenarios = ul::ScenarioNames(),
