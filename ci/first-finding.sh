@@ -11,6 +11,9 @@
 #    for seeds 1..5; the count is libFuzzer's stat::number_of_executed_units
 #    at the crash (the crashing execution included), so it does not depend
 #    on the machine's speed. "-" is a seed that found nothing in the time.
+#    Beside it, the random walk's count (`rtfuzz explore --seed=N
+#    --signature=<the file's signature>`, seeds 1..5): the index of the
+#    first execution with that signature, plus one.
 # 2. Executions per second of every scenario under the default variant,
 #    from an empty corpus, for RTFUZZ_RATE_SECONDS (default 10).
 #
@@ -42,9 +45,9 @@ trap 'rm -rf "$work"' EXIT
 field() { awk -v k="$1" '$1 == k {print $2; exit}' "$2"; }
 median() { tr ' ' '\n' | grep -v '^-\?$' | sort -n | awk '{a[NR] = $1} END {print NR ? a[int((NR + 1) / 2)] : "-"}'; }
 
-echo "executions to first finding ($target, libFuzzer from an empty corpus, seeds 1..5)"
-printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s |\n' reproducer scenario variant "--only=" "seeds 1..5" median
-printf '|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------------ ------------- -------------------------- ------------------------------ --------
+echo "executions to first finding ($target, libFuzzer from an empty corpus and the random walk, seeds 1..5)"
+printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s | %-28s | %-6s |\n' reproducer scenario variant "--only=" "libFuzzer seeds 1..5" median "random walk seeds 1..5" median
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------------- ------------ ------------- -------------------------- ------------------------------ -------- ------------------------------ --------
 for file in "${files[@]}"; do
   scenario=$(field scenario "$file")
   variant=$(field variant "$file")
@@ -62,8 +65,19 @@ for file in "${files[@]}"; do
           "$dir/corpus" 2>&1 | awk '/stat::number_of_executed_units/ {print $2}') || true
     if compgen -G "$dir/crash-*" >/dev/null; then counts+=("$n"); else counts+=("-"); fi
   done
-  printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s |\n' "$(basename "$file" .sched)" \
-    "$scenario" "$variant" "$verdict${cause:+ $cause}" "${counts[*]}" "$(echo "${counts[*]}" | median)"
+  signature=$(awk -v v="$variant" '$1 == "expect" && $2 == v {$1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit}' "$file")
+  walks=()
+  for seed in 1 2 3 4 5; do
+    n=$("$rtfuzz" explore --target="$target" --scenario="$scenario" --variant="$variant" \
+          --seed="$seed" --executions=1000000 --max_total_time="$find_seconds" \
+          --signature="$signature" 2>/dev/null |
+        awk '$1 == "executions" {n = $2} $1 == "findings" && $2 > 0 {found = 1}
+             END {print found ? n : "-"}') || true
+    walks+=("${n:--}")
+  done
+  printf '| %-24s | %-10s | %-11s | %-24s | %-28s | %-6s | %-28s | %-6s |\n' "$(basename "$file" .sched)" \
+    "$scenario" "$variant" "$verdict${cause:+ $cause}" "${counts[*]}" "$(echo "${counts[*]}" | median)" \
+    "${walks[*]}" "$(echo "${walks[*]}" | median)"
 done
 
 echo

@@ -183,6 +183,30 @@ live "A check-then-sleep waiter" explore --target=userkit --scenario=waiter \
   --variant=check-then-sleep --report_events=12
 cat >>"$out" <<'TEXT'
 
+## Reentrancy through interrupt exit, irq_work and tracepoints (seeds 003, 004)
+
+Four reports from the rcu and context_tracking reproducers
+(docs/targets/rcu.md, docs/targets/context_tracking.md): seed 004's
+self-IPI deadloop is `stall-irq-recursion` above (signature
+`stall|tick-stop|cpu0:irq-recursion`); its follow-ups are a tracepoint
+fired from its own probes more than `TRACEPOINT_MAX_RECURSION` (4) deep in
+one context (kapi, verdict `stall`), an irq_work re-initialised while
+queued (kapi, `invariant`, naming the work), and the RCU model's
+grace-period oracle (`stall`, naming the CPU, the grace period and the
+state that holds it); seed 003's false deferral is CT-I1 (`invariant`,
+naming the CPUs in the message, not in the signature).
+TEXT
+live "Tracepoint recursion" replay corpora/regressions/rcu/softirq-raise-recursion.sched \
+  --report_events=8 --swimlane=false
+live "A queued irq_work re-initialised" replay corpora/regressions/rcu/irq-work-reinit.sched \
+  --report_events=6 --swimlane=false
+live "An RCU grace period that never ends" replay \
+  corpora/regressions/rcu/notrace-exp-gp-stall.sched --report_events=6 --swimlane=false
+live "Work deferred to a CPU in the kernel (CT-I1)" replay \
+  corpora/regressions/context_tracking/false-deferral-in-kernel.sched --report_events=6 \
+  --swimlane=false
+cat >>"$out" <<'TEXT'
+
 ## Reading a report without the swimlane
 
 What the lock author's kit (issue 19) changed in every report, each from a

@@ -20,9 +20,10 @@ struct ct_ghost_state ct_ghost;
 static int ct_nr_cpus;
 static int kernel_text;	/* the patchable instruction, as a word */
 
-static void broken(const std::string &what, const char *site)
+/* `what` is the signature's (the same for every CPU); `detail` names them. */
+static void broken(const char *what, const char *site, const std::string &detail)
 {
-	rtfuzz::check::Invariant(false, what.c_str(), site);
+	rtfuzz::check::Invariant(false, what, site, detail);
 }
 
 void ct_reset(const ct_variant &v, int nr_cpus, unsigned long isolated)
@@ -109,11 +110,10 @@ void ct_user_enter(void)
 			/* This attempt succeeds (same step as its effect). CT-I4:
 			 * work set during this kernel stay, never run, is dropped. */
 			if ((old & CT_WORK_MASK) && ct_ghost.work_unflushed[cpu])
-				broken("CT-I4: CPU" + std::to_string(cpu) +
-					       " left the kernel clearing a deferred sync_core that "
-					       "never ran (the work was set while it executed kernel "
-					       "code)",
-				       "ct_kernel_exit_state");
+				broken("CT-I4: a CPU left the kernel clearing a deferred "
+				       "sync_core that never ran (the work was set while it "
+				       "executed kernel code)",
+				       "ct_kernel_exit_state", "CPU" + std::to_string(cpu));
 			ct_ghost.in_kernel[cpu] = false;
 		}
 		if (atomic_try_cmpxchg(&ct->state, &old, nw))
@@ -189,11 +189,11 @@ bool ct_set_cpu_work(int cpu, unsigned int work)
 	const int in_kernel_bit =
 		ct_cfg.version == ct_version::v1 ? CT_WORK_DISABLED : CT_RCU_WATCHING;
 	if (ok && (old & in_kernel_bit))
-		broken("CT-I1: sync_core deferred to CPU" + std::to_string(cpu) + " by CPU" +
-			       std::to_string(smp_processor_id()) +
-			       " while CPU" + std::to_string(cpu) +
-			       " executes kernel code (no IPI is sent and it never serializes)",
-		       "ct_set_cpu_work");
+		broken("CT-I1: sync_core deferred to a CPU that executes kernel code (no IPI "
+		       "is sent and it never serializes)",
+		       "ct_set_cpu_work",
+		       "to CPU" + std::to_string(cpu) + " by CPU" +
+			       std::to_string(smp_processor_id()));
 	if (ok)
 		ct_ghost.deferred++;
 	preempt_enable();
@@ -205,11 +205,12 @@ void ct_execute_kernel_text(void)
 	const int cpu = smp_processor_id();
 	(void)READ_ONCE(kernel_text);
 	if (ct_ghost.serialized_gen[cpu] < ct_ghost.completed_gen)
-		broken("CT-I5: CPU" + std::to_string(cpu) + " executes kernel text that a completed "
-			       "text_poke (generation " + std::to_string(ct_ghost.completed_gen) +
-			       ") changed, without having serialized since (last sync: generation " +
-			       std::to_string(ct_ghost.serialized_gen[cpu]) + ")",
-		       "kernel text");
+		broken("CT-I5: a CPU executes kernel text that a completed text_poke changed, "
+		       "without having serialized since",
+		       "kernel text",
+		       "CPU" + std::to_string(cpu) + ", poke generation " +
+			       std::to_string(ct_ghost.completed_gen) + ", last sync generation " +
+			       std::to_string(ct_ghost.serialized_gen[cpu]));
 }
 
 static bool do_sync_core_defer_cond(int cpu, void *)

@@ -83,9 +83,15 @@ void LockNamed(LockId lock, const char* name) {
 }
 
 void Invariant(bool holds, const char* what, const char* site) {
+  Invariant(holds, what, site, {});
+}
+
+void Invariant(bool holds, const char* what, const char* site, std::string_view detail) {
   if (holds) return;
-  if (auto* s = internal::ActiveState()) s->OnInvariant(holds, what, site);
-  rt::Report(Verdict::kInvariant, std::string("invariant broken: ") + what + " at " + site);
+  if (auto* s = internal::ActiveState()) s->OnInvariant(what, site, detail);
+  std::string message = std::string("invariant broken: ") + what;
+  if (!detail.empty()) message += " (" + std::string(detail) + ")";
+  rt::Report(Verdict::kInvariant, message + " at " + site);
 }
 
 }  // namespace rtfuzz::check

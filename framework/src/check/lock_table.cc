@@ -269,10 +269,11 @@ void OracleState::HookError(const char* hook, LockId lock, const char* site,
                std::string(hook) + ":" + LockName(lock) + "@" + site);
 }
 
-void OracleState::OnInvariant(bool holds, const char* what, const char* site) {
-  if (holds) return;
-  view_.Report(Verdict::kInvariant, std::string("invariant broken: ") + what,
-               CpuStates() + Where(site), std::string(what) + "@" + site);
+void OracleState::OnInvariant(const char* what, const char* site, std::string_view detail) {
+  std::string message = std::string("invariant broken: ") + what;
+  if (!detail.empty()) message += " (" + std::string(detail) + ")";
+  view_.Report(Verdict::kInvariant, message, CpuStates() + Where(site),
+               std::string(what) + "@" + site);
 }
 
 void OracleState::CheckLeaks(rt::ContextId exiting) {

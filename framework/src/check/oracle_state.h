@@ -120,7 +120,7 @@ class OracleState {
   void OnWaitsBehind(LockId lock, rt::ContextId predecessor, const char* site);
   void OnEntryPublished(LockId lock);
   void OnEntryCleared(LockId lock);
-  void OnInvariant(bool holds, const char* what, const char* site);
+  void OnInvariant(const char* what, const char* site, std::string_view detail);
   // A lockdep hook called where no lock could be in that state: the verdict
   // invariant, "<hook>(<lock>) by <context> at <site>: <why>".
   void HookError(const char* hook, LockId lock, const char* site, const std::string& why);

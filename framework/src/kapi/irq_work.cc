@@ -56,8 +56,7 @@ bool OnList(const struct llist_head* list, const struct llist_node* node) {
 
 // Both invariants name the work, so a report says which one without a replay.
 void BrokenInvariant(const char* what, const struct irq_work* work, const char* site) {
-  const std::string message = std::string(what) + " (" + rtfuzz::rt::DescribeWord(work) + ")";
-  rtfuzz::check::Invariant(false, message.c_str(), site);
+  rtfuzz::check::Invariant(false, what, site, rtfuzz::rt::DescribeWord(work));
 }
 
 // irq_work_single(): PENDING off before func (func may requeue), BUSY off

@@ -29,6 +29,7 @@
 #define RTFUZZ_CHECK_LOCK_EVENTS_H_
 
 #include <cstdint>
+#include <string_view>
 
 namespace rtfuzz::check {
 
@@ -94,7 +95,11 @@ void LockEntryCleared(LockId lock, const char* site);
 void LockNamed(LockId lock, const char* name);
 
 // A scenario or target invariant: if !holds, the verdict "invariant".
+// The signature is `what`@`site`; `detail` (which object, which CPU, ...) is
+// only in the message, so it may vary between builds (a name from debug
+// information) without changing the signature.
 void Invariant(bool holds, const char* what, const char* site);
+void Invariant(bool holds, const char* what, const char* site, std::string_view detail);
 
 // errno values the oracles interpret (the kernel's numbers).
 inline constexpr int kEdeadlk = 35;
