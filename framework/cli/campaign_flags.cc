@@ -52,8 +52,8 @@ bool CampaignOptionsFromFlags(const Flags& f, const std::string& verb, campaign:
   out->executions = Given(f, "executions") ? f.executions : 0;
   out->seconds = f.max_total_time;
   // Neither budget: a default length for a run by hand, not an oracle
-  // budget (CI names its own). One minute gives each of the 27 bundled
-  // gated jobs about 4 s on 2 workers, past the ~1 s in which the campaign
+  // budget (CI names its own). One minute gives each of the 32 bundled
+  // gated jobs about 3.7 s on 2 workers, past the ~1 s in which the campaign
   // finds every seeded bug from an empty corpus (ci/campaign.sh, step 1).
   if (out->executions == 0 && out->seconds == 0) out->seconds = 60;
   out->workers = f.workers != 0 ? static_cast<unsigned>(f.workers) : UsableCpus();

@@ -128,8 +128,8 @@ TEST(Campaign, BadOptionsAreOneLineUsageErrors) {
       {{"campaign", "--engine=afl"},
        "rtfuzz: unknown --engine=afl (valid: auto, libfuzzer, random)\n"},
       {{"campaign", "--target=nolock"},
-       "rtfuzz: unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, userlocks, "
-       "userkit)\n"},
+       "rtfuzz: unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, rcu, "
+       "context_tracking, userlocks, userkit)\n"},
       {{"campaign", "--executions=0"}, "rtfuzz: --executions must be at least 1\n"},
       {{"campaign", "--max_runs=0"}, "rtfuzz: --max_runs must be at least 1\n"},
       {{"gate", "--workers=2000"}, "rtfuzz: --workers must be at most 1024\n"},

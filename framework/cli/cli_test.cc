@@ -157,7 +157,9 @@ std::string Temp(const std::string& name) { return ::testing::TempDir() + "/rtfu
 const std::string kA1 = std::string(RTFUZZ_REGRESSIONS_DIR) + "/rqspinlock/a1-lock-window.sched";
 
 TEST(CliTest, TargetsScenariosAndVariantsAreChecked) {
-  ExpectUsageError({"explore", "--target=nolock"}, "unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, userlocks, userkit)");
+  ExpectUsageError({"explore", "--target=nolock"},
+                   "unknown target 'nolock' (valid: demo, rqspinlock, eventpoll, rcu, "
+                   "context_tracking, userlocks, userkit)");
   ExpectUsageError({"explore", "--target=rqspinlock", "--scenario=demo"},
                    "unknown scenario 'demo' of target rqspinlock (valid: task-nmi, nmi-queue, abba, "
                    "stress, nmi-starve, nmi-nested, nmi-count)");

@@ -21,6 +21,8 @@ constexpr int kSenders = 2;
 constexpr int kPokesPerSender = kPokesPerExecution / kSenders;
 constexpr int kSyscalls = 3;
 
+constexpr rt::MarkId kProgressMark = 0;
+
 // Per CPU: the current hardirq entered the kernel from user mode.
 bool irq_from_user[kCpus];
 
@@ -41,6 +43,7 @@ void IsolatedTask()
 		ct_execute_kernel_text();
 		ct_execute_kernel_text();
 		ct_user_enter();
+		rt::Progress(kProgressMark);
 	}
 	ct_user_exit();  // exit(): in the kernel to the end.
 	ct_execute_kernel_text();
@@ -51,6 +54,7 @@ void SenderTask()
 	for (int i = 0; i < kPokesPerSender; i++) {
 		rt::SleepFor(rt::Choose(8) * 250);  // 0..1.75 us: anywhere in a syscall or user run
 		smp_text_poke_batch_finish();
+		rt::Progress(kProgressMark);
 	}
 }
 
@@ -73,6 +77,13 @@ rt::Scenario MakeScenario(std::string_view name, const ct_variant& v)
 	s.budgets().isolated_ipis = kPokesPerExecution;
 	s.budgets().isolated_interrupts = kPokesPerExecution;
 	s.budgets().isolated_stolen_ns = UINT64_MAX;  // Not what this scenario judges.
+	// No progress: a mark at the end of every system call and every poke.
+	// Each step between them takes at most a few us of virtual time (user
+	// runs and sender delays <= 1.75 us, a poke's IPI wait a few dozen
+	// points of 10 ns); 100 us is over 50 times the longest.
+	s.budgets().progress_ns = 100 * NSEC_PER_USEC;
+	const rt::MarkId mark = s.AddMark("system call or poke done");
+	RTFUZZ_CHECK(mark == kProgressMark, "the scenario's first mark");
 	s.OnReset([v] {
 		ct_reset(v, kCpus, 1UL << kIsolatedCpu);
 		for (bool& b : irq_from_user)

@@ -33,6 +33,8 @@ constexpr uint64_t kTickNs = NSEC_PER_MSEC;  // HZ=1000
 // while the CPU still runs.
 constexpr uint64_t kTailNs = 5 * NSEC_PER_MSEC;
 
+constexpr rt::MarkId kProgressMark = 0;
+
 int shared_data;
 raw_spinlock_t rq_lock;  // The scheduler's runqueue lock, for `notrace`.
 
@@ -90,11 +92,13 @@ void ReaderTask(ReaderShape shape)
 			raw_spin_unlock_irqrestore(&rq_lock, flags);
 		}
 		cond_resched();
+		rt::Progress(kProgressMark);
 	}
 	const uint64_t end = ktime_get_mono_fast_ns() + kTailNs;
 	while (ktime_get_mono_fast_ns() < end) {
 		cond_resched();
 		cpu_relax();
+		rt::Progress(kProgressMark);
 	}
 	rcu_idle_enter();
 }
@@ -106,9 +110,12 @@ void GpTask(int gps, bool normal_too)
 	for (int i = 0; i < gps; i++) {
 		rt::SleepFor(rt::Choose(16) * 100);  // 0..1.5 us: anywhere in the rounds
 		synchronize_rcu_expedited();
+		rt::Progress(kProgressMark);
 	}
-	if (normal_too)
+	if (normal_too) {
 		synchronize_rcu();
+		rt::Progress(kProgressMark);
+	}
 }
 
 struct Shape {
@@ -146,6 +153,18 @@ void SetBudgets(rt::Scenario& s, const Shape& shape)
 	// The interrupt-recursion stall keeps the machine's default (256 in a
 	// row): a self-IPI loop exceeds it within microseconds, and no
 	// scenario here raises more than a handful of interrupts per point.
+	//
+	// No progress: a mark comes at the end of every reader round (a few
+	// us), every iteration of its tail loop (the warp overshoots a
+	// spinner's next clock check by at most 1/8 of the spinning so far,
+	// <= 5 ms / 8 = 625 us; docs/architecture.md#time-warp) and every GP
+	// completed (an expedited one at its last report, a normal one within
+	// one tick, 1 ms, of its start once the reader idles). 4 ms covers the
+	// longest, 1 ms + 625 us, with room; a GP that never ends is reported
+	// first by the grace-period oracle (2 ms), which names the cause.
+	b.progress_ns = 4 * kTickNs;
+	const rt::MarkId mark = s.AddMark("reader round, tail step or grace period done");
+	RTFUZZ_CHECK(mark == kProgressMark, "the scenario's first mark");
 }
 
 rt::Scenario Build(const char* name, const rcu_variant& v, const Shape& shape)

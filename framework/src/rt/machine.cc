@@ -98,6 +98,7 @@ void MachineImpl::Prepare(const Scenario& s) {
   scenario_ = &s;
   scenario_serial_ = s.serial();
   scenario_revision_ = s.revision();
+  hardirq_hooks_ = static_cast<bool>(s.hardirq_entry()) || static_cast<bool>(s.hardirq_exit());
   const int n = s.num_cpus();
   cpus_.clear();
   cpus_.resize(n);
@@ -522,7 +523,7 @@ Fiber* MachineImpl::ContextEntry(void* arg) {
       }
     } else {
       HandlerInstance* h = ctx->handler;
-      const bool hooked = ctx->kind == ContextKind::kHardirq;
+      const bool hooked = m->hardirq_hooks_ && ctx->kind == ContextKind::kHardirq;
       if (hooked) m->RunHardirqHook(ctx, m->scenario_->hardirq_entry());
       if (h->irq_thread == nullptr) {
         h->spec->handler();

@@ -329,6 +329,7 @@ class MachineImpl {
   const Scenario* scenario_ = nullptr;
   uint64_t scenario_serial_ = 0;
   uint64_t scenario_revision_ = 0;
+  bool hardirq_hooks_ = false;  // The scenario has OnHardirqEntry/Exit hooks.
   std::vector<VirtualCpu> cpus_;
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::unique_ptr<HandlerInstance>> handlers_;
