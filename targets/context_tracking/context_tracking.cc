@@ -127,17 +127,8 @@ void ct_user_enter(void)
  * between the plain comparison and the RMW's effect (its point follows the
  * effect), so the note is exact. Simulator-only bookkeeping, as the target.
  */
-static bool ct_try_set_work(int cpu, int *old, int work)
+static bool ct_try_set_work(atomic_t *v, int cpu, int *old, int work)
 {
-	atomic_t *v = &ct_percpu[cpu].state;
-	if (v->counter == *old)
-		ct_ghost.work_unflushed[cpu] = true;
-	return atomic_try_cmpxchg(v, old, *old | work);
-}
-
-static bool ct_try_set_work_v1(int cpu, int *old, int work)
-{
-	atomic_t *v = &ct_percpu[cpu].work;
 	if (v->counter == *old)
 		ct_ghost.work_unflushed[cpu] = true;
 	return atomic_try_cmpxchg(v, old, *old | work);
@@ -156,12 +147,12 @@ bool ct_set_cpu_work(int cpu, unsigned int work)
 	case ct_version::v1:
 		old = atomic_read(&ct->work);
 		while (!(old & CT_WORK_DISABLED) && !ok)
-			ok = ct_try_set_work_v1(cpu, &old, static_cast<int>(work));
+			ok = ct_try_set_work(&ct->work, cpu, &old, static_cast<int>(work));
 		break;
 	case ct_version::v3:
 		old = atomic_read(&ct->state);	/* the raw read: the flaw */
 		do {
-			ok = ct_try_set_work(cpu, &old, static_cast<int>(work));
+			ok = ct_try_set_work(&ct->state, cpu, &old, static_cast<int>(work));
 		} while (!ok && (old & CT_STATE_MASK) != CT_STATE_KERNEL);
 		break;
 	case ct_version::v5:
@@ -172,7 +163,7 @@ bool ct_set_cpu_work(int cpu, unsigned int work)
 		else
 			old &= ~CT_RCU_WATCHING;	/* expects "not watching" */
 		do {
-			ok = ct_try_set_work(cpu, &old, static_cast<int>(work));
+			ok = ct_try_set_work(&ct->state, cpu, &old, static_cast<int>(work));
 		} while (!ok && !(old & CT_RCU_WATCHING));
 		if (!ok && ct_cfg.r2_visible_bit_defers && (old & static_cast<int>(work)))
 			ok = true;	/* planted: someone else's bit taken as ours */

@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "lock_internal.h"
+#include "per_execution.h"
 #include "rtfuzz/check/lock_events.h"
 #include "rtfuzz/rt/context.h"
 // Last: kapi headers define kernel macros.
@@ -24,18 +26,15 @@ struct IrqWorkLists {
   bool has_interrupt = true;
 };
 
-// This execution's lists; reset when a new execution first touches them
-// (a verdict may have ended the last one with work queued).
-IrqWorkLists g_lists;
-uint64_t g_serial = 0;
+// This execution's lists (a verdict may have ended the last one with work
+// queued).
+rtfuzz::kapi::internal::PerExecution<IrqWorkLists> g_lists;
 
+// The lists are plain memory changed inside one scheduling point: the
+// simulator's only (natively irq_work is a usage error, as before).
 IrqWorkLists& Lists() {
-  const uint64_t serial = rtfuzz::rt::ExecutionSerial();
-  if (serial != g_serial) {
-    g_serial = serial;
-    g_lists = IrqWorkLists{};
-  }
-  return g_lists;
+  rtfuzz::kapi::internal::NotOnNative("irq_work (per-CPU lists on the simulator only)");
+  return g_lists.Get();
 }
 
 // The flags this execution set (a work last queued by an older execution

@@ -4,6 +4,7 @@
 // per CPU and per execution, so a flag or hook an earlier execution left is
 // never seen by the next.
 
+#include "per_execution.h"
 #include "rtfuzz/rt/context.h"
 // Last: kapi headers define kernel macros.
 #include "rtfuzz/kapi/linux/preempt.h"
@@ -18,17 +19,13 @@ struct ReschedState {
   void (*hook)(bool preempt) = nullptr;
 };
 
-ReschedState g_state;
-uint64_t g_serial = 0;
+rtfuzz::kapi::internal::PerExecution<ReschedState> g_state;
 
+// The mask follows this execution's flags (0 when a new one starts).
 ReschedState& State() {
-  const uint64_t serial = rtfuzz::rt::ExecutionSerial();
-  if (serial != g_serial) {
-    g_serial = serial;
-    g_state = ReschedState{};
-    rtfuzz_kapi_need_resched_mask = 0;
-  }
-  return g_state;
+  ReschedState& s = g_state.Get();
+  rtfuzz_kapi_need_resched_mask = s.need_resched;
+  return s;
 }
 
 uint64_t ThisCpu() { return uint64_t{1} << rtfuzz::rt::CurrentCpu(); }

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "lock_internal.h"
+#include "per_execution.h"
 #include "rtfuzz/rt/context.h"
 // Last: kapi headers define kernel macros.
 #include "rtfuzz/kapi/linux/interrupt.h"
@@ -16,19 +18,17 @@ namespace {
 constexpr rtfuzz::rt::HandlerId kUnbound = rtfuzz::rt::Scenario::kNoHandler;
 
 struct SoftirqVectors {
+  SoftirqVectors() {
+    for (rtfuzz::rt::HandlerId& h : handler) h = kUnbound;
+  }
   rtfuzz::rt::HandlerId handler[NR_SOFTIRQS];
 };
 
-SoftirqVectors g_vectors;
-uint64_t g_serial = 0;
+rtfuzz::kapi::internal::PerExecution<SoftirqVectors> g_vectors;
 
 SoftirqVectors& Vectors() {
-  const uint64_t serial = rtfuzz::rt::ExecutionSerial();
-  if (serial != g_serial) {
-    g_serial = serial;
-    for (rtfuzz::rt::HandlerId& h : g_vectors.handler) h = kUnbound;
-  }
-  return g_vectors;
+  rtfuzz::kapi::internal::NotOnNative("softirqs (rtfuzz_open_softirq, raise_softirq)");
+  return g_vectors.Get();
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
  * Checked: raising a vector no rtfuzz_open_softirq() bound, or
  *   raise_softirq_irqoff() with interrupts enabled (the kernel's
  *   lockdep_assert_irqs_disabled()): verdict "failure".
+ * Natively: a usage error.
  * Not modeled: ksoftirqd (a softirq raised outside interrupt context runs at
  *   the next point where it may, not in a thread), softirq time limits.
  */

@@ -24,6 +24,7 @@
  * Scheduling points: irq_work_queue/_on make one point (the claim, the list
  *   add and the raise are one step); running the list makes none besides
  *   the functions' own.
+ * Natively: a usage error (the lists are the simulator's).
  * Not modeled: PREEMPT_RT's irq_work kthread for non-HARD work (every work
  *   runs in hardirq, as IRQ_WORK_HARD_IRQ does), irq_work_sync, the tick
  *   being stopped (a lazy work is not raised on a tickless CPU).
