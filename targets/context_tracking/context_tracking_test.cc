@@ -71,6 +71,16 @@ TEST(ContextTrackingTest, FalseDeferralInTheKernelIsFoundInV3AndV5AndNotInV7) {
   }
 }
 
+TEST(ContextTrackingTest, AnEntryThatForgetsTheFlushIsCaughtWhereTheStaleTextRuns) {
+  const Walked w = Walk("no-flush-planted", 5000);
+  ASSERT_TRUE(w.found);
+  EXPECT_EQ(w.last.verdict, Verdict::kInvariant) << w.last.message;
+  EXPECT_NE(w.last.message.find("CT-I5: a CPU executes kernel text that a completed text_poke "
+                                "changed, without having serialized since (CPU2"),
+            std::string::npos)
+      << w.last.message;
+}
+
 TEST(ContextTrackingTest, DeferralCutsTheIsolatedCpusIpisPerPoke) {
   constexpr uint64_t kRuns = 5000;
   const uint64_t pokes = kRuns * ct::kPokesPerExecution;

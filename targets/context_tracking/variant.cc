@@ -7,7 +7,7 @@ namespace rtfuzz::targets::context_tracking {
 const std::vector<std::string_view>& VariantNames()
 {
 	static const std::vector<std::string_view> names = {
-		"ipi-always", "v1", "v3", "v5", "v7", "r2-planted",
+		"ipi-always", "v1", "v3", "v5", "v7", "r2-planted", "no-flush-planted",
 	};
 	return names;
 }
@@ -27,6 +27,8 @@ std::optional<ct_variant> ParseVariant(std::string_view name)
 		v.version = ct_version::v7;
 	else if (name == "r2-planted")
 		v.r2_visible_bit_defers = true;
+	else if (name == "no-flush-planted")
+		v.entry_skips_flush = true;
 	else
 		return std::nullopt;
 	return v;

@@ -16,6 +16,8 @@
  *               target is not watching
  *   r2-planted  v7, but a failed cmpxchg that sees the work bit set
  *               (someone else set it) counts as deferred (spec 4.4 R2)
+ *   no-flush-planted  v7, but kernel entry forgets ct_work_flush(): the
+ *               deferral is right, the work never runs (CT-I5's own test)
  */
 
 #ifndef TARGETS_CONTEXT_TRACKING_VARIANT_H_
@@ -30,6 +32,7 @@ enum class ct_version { ipi_always, v1, v3, v5, v7 };
 struct ct_variant {
 	ct_version version = ct_version::v7;
 	bool r2_visible_bit_defers = false;	/* planted */
+	bool entry_skips_flush = false;		/* planted */
 };
 
 namespace rtfuzz::targets::context_tracking {
