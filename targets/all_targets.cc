@@ -103,7 +103,7 @@ const std::vector<Target>& Targets() {
        .make = &MakeRcu,
        .gated_variants = &GatedRcu},
       {.name = "context_tracking",
-       .summary = "IPI deferral to nohz_full CPUs until kernel entry: RFC v1, v3, v5/v6, v7, planted R2",
+       .summary = "IPI deferral to nohz_full CPUs until kernel entry: RFC v1, v3, v5/v6, v7, planted R2 and no-flush",
        .scenarios = ct::ScenarioNames(),
        .variants = ct::VariantNames(),
        .default_variant = "v7",
