@@ -17,7 +17,6 @@
 ct_variant ct_cfg;
 struct context_tracking ct_percpu[CT_MAX_CPUS];
 struct ct_ghost_state ct_ghost;
-static int ct_nr_cpus;
 static int kernel_text;	/* the patchable instruction, as a word */
 
 /* `what` is the signature's (the same for every CPU); `detail` names them. */
@@ -26,10 +25,9 @@ static void broken(const char *what, const char *site, const std::string &detail
 	rtfuzz::check::Invariant(false, what, site, detail);
 }
 
-void ct_reset(const ct_variant &v, int nr_cpus, unsigned long isolated)
+void ct_reset(const ct_variant &v, unsigned long isolated)
 {
 	ct_cfg = v;
-	ct_nr_cpus = nr_cpus;
 	for (int cpu = 0; cpu < CT_MAX_CPUS; cpu++) {
 		ct_percpu[cpu].active = (isolated >> cpu) & 1;
 		/* In the kernel, watching: counter 1, state KERNEL. */

@@ -67,7 +67,7 @@ struct ct_ghost_state {
 extern struct ct_ghost_state ct_ghost;
 
 /* Scenario::OnReset: every CPU in the kernel; `isolated` context tracked. */
-void ct_reset(const ct_variant &v, int nr_cpus, unsigned long isolated);
+void ct_reset(const ct_variant &v, unsigned long isolated);
 
 /* Transitions of the current CPU (the task's own, or an interrupt's from
  * user: the entry and exit hooks). */

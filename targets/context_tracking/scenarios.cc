@@ -85,7 +85,7 @@ rt::Scenario MakeScenario(std::string_view name, const ct_variant& v)
 	const rt::MarkId mark = s.AddMark("system call or poke done");
 	RTFUZZ_CHECK(mark == kProgressMark, "the scenario's first mark");
 	s.OnReset([v] {
-		ct_reset(v, kCpus, 1UL << kIsolatedCpu);
+		ct_reset(v, 1UL << kIsolatedCpu);
 		for (bool& b : irq_from_user)
 			b = false;
 	});

@@ -57,7 +57,9 @@ struct ReaderShape {
 	bool rq_lock_rounds = false;        // notrace: every other round under rq_lock
 	bool every_unlock_irqs_off = false; // lazy-reinit: every round defers
 	// Enough rounds to span the GP requests' chosen delays (0..1.5 us each):
-	// a round is about 25 points (250 ns).
+	// 16 rounds took 3.2 us of virtual time in the irq-work-reinit
+	// reproducer replayed under fixed (`rtfuzz replay ... --swimlane_rows=400`,
+	// the reader's progress marks), about 200 ns a round.
 	int rounds = 4;
 };
 
@@ -182,7 +184,7 @@ rt::Scenario Build(const char* name, const rcu_variant& v, const Shape& shape)
 		shape.reader_isolated ? rt::Cpu(kHousekeepingCpu) : rt::AllCpus(kCpus);
 	s.AddTimer({.name = "tick", .cpus = ticking, .first_ns = kTickNs, .every_ns = kTickNs,
 		    .hard = true, .callback = [] {
-			    rcu_sched_clock_irq(0);
+			    rcu_sched_clock_irq();
 			    irq_work_tick();
 			    if (smp_processor_id() == kHousekeepingCpu)
 				    rcu_gp_check_stall();
@@ -275,7 +277,7 @@ rt::Scenario MakeScenario(std::string_view name, const rcu_variant& v)
 		shape.lazy_arch = true;
 		shape.reader.preempt_point_inside = true;
 		shape.reader.every_unlock_irqs_off = true;
-		shape.reader.rounds = 16;  // three GPs back to back: about 4 us
+		shape.reader.rounds = 16;  // three GPs back to back: about 3 us
 		shape.gps = 3;
 		shape.normal_too = true;
 		return Build("lazy-reinit", v, shape);

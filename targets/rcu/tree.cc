@@ -129,6 +129,16 @@ void rcu_gp_check_stall(void)
 	}
 }
 
+/* A GP started: the oracle's clock restarts for every other CPU outside a
+ * section (the requester reports its own QS itself). */
+static void rcu_gp_started(int self)
+{
+	for (int cpu = 0; cpu < rcu_nr_cpus; cpu++) {
+		if (cpu != self && rcu_tasks[cpu].rcu_read_lock_nesting == 0)
+			rcu_note_outside(cpu, true);
+	}
+}
+
 /* --- Reports --- */
 
 /* rcu_qs(): this CPU passed a QS for the normal GP. */
@@ -271,7 +281,6 @@ static void rcu_read_unlock_special(struct rcu_task *t)
 			    READ_ONCE(rdp->defer_qs_pending) != DEFER_QS_PENDING) {
 				if (rcu_cfg.softirq_uses_flag)
 					WRITE_ONCE(rdp->defer_qs_pending, DEFER_QS_PENDING);
-				rcu_stats.softirq_raised++;
 				if (in_nmi())
 					rcu_stats.deferrals_in_nmi++;
 				raise_softirq_irqoff(RCU_SOFTIRQ);
@@ -287,7 +296,6 @@ static void rcu_read_unlock_special(struct rcu_task *t)
 							    rcu_preempt_deferred_qs_handler,
 							    IRQ_WORK_HARD_IRQ);
 				WRITE_ONCE(rdp->defer_qs_pending, DEFER_QS_PENDING);
-				rcu_stats.iw_queued++;
 				if (in_nmi())
 					rcu_stats.deferrals_in_nmi++;
 				irq_work_queue_on(&rdp->defer_qs_iw, cpu);
@@ -379,10 +387,7 @@ void synchronize_rcu_expedited(void)
 	/* Tasks already blocked in a section hold this GP too. */
 	WRITE_ONCE(rcu_node.exp_tasks, rcu_node.blkd_tasks);
 	raw_spin_unlock_irqrestore(&rcu_node.lock, flags);
-	for (int cpu = 0; cpu < rcu_nr_cpus; cpu++) {
-		if (cpu != self && rcu_tasks[cpu].rcu_read_lock_nesting == 0)
-			rcu_note_outside(cpu, true);
-	}
+	rcu_gp_started(self);
 
 	for (int cpu = 0; cpu < rcu_nr_cpus; cpu++) {
 		if (cpu == self)
@@ -411,10 +416,7 @@ void synchronize_rcu(void)
 	WRITE_ONCE(rcu_node.qsmask, mask);
 	WRITE_ONCE(rcu_node.gp_tasks, rcu_node.blkd_tasks);
 	raw_spin_unlock_irqrestore(&rcu_node.lock, flags);
-	for (int cpu = 0; cpu < rcu_nr_cpus; cpu++) {
-		if (cpu != self && rcu_tasks[cpu].rcu_read_lock_nesting == 0)
-			rcu_note_outside(cpu, true);
-	}
+	rcu_gp_started(self);
 	rcu_qs();	/* the caller is outside every section */
 	while (READ_ONCE(rcu_node.qsmask) | READ_ONCE(rcu_node.gp_tasks))
 		cpu_relax();
@@ -423,10 +425,9 @@ void synchronize_rcu(void)
 
 /* --- Report points --- */
 
-void rcu_sched_clock_irq(int user)
+void rcu_sched_clock_irq(void)
 {
 	struct rcu_task *t = rcu_current();
-	(void)user;
 	if (t->idle) {
 		rcu_qs();
 		return;

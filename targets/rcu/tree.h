@@ -94,7 +94,7 @@ int rcu_preempt_depth(void);
 void synchronize_rcu_expedited(void);
 void synchronize_rcu(void);
 /* From the tick (hardirq) of every CPU that has one. */
-void rcu_sched_clock_irq(int user);
+void rcu_sched_clock_irq(void);
 /* __schedule()'s hook (kapi sched_set_switch_hook). */
 void rcu_note_context_switch(bool preempt);
 /* The CPU's task is done: its CPU enters idle, an extended quiescent state. */
@@ -106,8 +106,6 @@ void rcu_gp_check_stall(void);
 
 /* Counters the scenarios' checks read (per execution). */
 struct rcu_stats {
-	int iw_queued;		/* defer_qs_iw queued */
-	int softirq_raised;	/* RCU_SOFTIRQ raised by the special path */
 	int deferrals_in_nmi;	/* deferral work started from an NMI (must stay 0) */
 	int irqrestore_under_rq_lock; /* reports with the rq-like lock held */
 	int exp_gps, gps;	/* completed */

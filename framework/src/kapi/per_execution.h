@@ -1,14 +1,16 @@
 // framework/src/kapi/per_execution.h
 //
 // kapi state that lives for one execution (per-CPU irq_work lists, softirq
-// bindings, need_resched): reset to T{} when a new execution first touches
-// it, so nothing an earlier execution left (a verdict may end it anywhere)
-// leaks into the next. One machine runs on one thread at a time.
+// bindings, need_resched, cross-CPU call data): value-initialised in place
+// when a new execution first touches it, so nothing an earlier execution
+// left (a verdict may end it anywhere) leaks into the next. One machine
+// runs on one thread at a time.
 
 #ifndef RTFUZZ_SRC_KAPI_PER_EXECUTION_H_
 #define RTFUZZ_SRC_KAPI_PER_EXECUTION_H_
 
 #include <cstdint>
+#include <memory>
 
 #include "rtfuzz/rt/context.h"
 
@@ -21,7 +23,10 @@ class PerExecution {
     const uint64_t serial = rt::ExecutionSerial();
     if (serial != serial_) {
       serial_ = serial;
-      value_ = T{};
+      // In place: T may be large (smp.cc's csd table is ~100 KiB) and this
+      // runs on a fiber's stack, where a temporary T{} would not fit.
+      std::destroy_at(&value_);
+      std::construct_at(&value_);
     }
     return value_;
   }

@@ -5,6 +5,7 @@
 
 #include "rtfuzz/kapi/linux/smp.h"
 
+#include "per_execution.h"
 #include "rtfuzz/kapi/internal/kapi.h"
 
 namespace {
@@ -17,21 +18,14 @@ struct Csd {
   bool locked = false;  // In flight: queued and not yet run.
 };
 
-// Per sender and target, as the kernel's per-CPU csd/cfd data. Reset when a
-// new execution touches it (a verdict may have left calls in flight).
-Csd g_csd[kMaxCpus][kMaxCpus];
-uint64_t g_serial = 0;
+// Per sender and target, as the kernel's per-CPU csd/cfd data, for one
+// execution (a verdict may have left calls in flight).
+struct CsdTable {
+  Csd csd[kMaxCpus][kMaxCpus];
+};
+rtfuzz::kapi::internal::PerExecution<CsdTable> g_csd;
 
-Csd& CsdFor(int sender, int target) {
-  const uint64_t serial = rtfuzz::rt::ExecutionSerial();
-  if (serial != g_serial) {
-    g_serial = serial;
-    for (auto& row : g_csd) {
-      for (Csd& csd : row) csd = Csd{};
-    }
-  }
-  return g_csd[sender][target];
-}
+Csd& CsdFor(int sender, int target) { return g_csd.Get().csd[sender][target]; }
 
 void RunCsd(void* arg) {
   Csd* csd = static_cast<Csd*>(arg);
