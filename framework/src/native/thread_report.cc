@@ -2,55 +2,19 @@
 //
 // A finding's picture of the run: every thread's context stack, top first,
 // with the locks each context holds or waits on, and where each interrupt
-// landed: its instruction pointer symbolized with elfutils libdw (function,
-// source file and line), so the window can be found in the source.
-
-#include <cxxabi.h>
-#include <elfutils/libdwfl.h>
-#include <unistd.h>
+// landed: its instruction pointer symbolized (rt::DescribeCode: function,
+// source file and line, from libdw), so the window can be found in the source.
 
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "rtfuzz/rt/context.h"
 #include "runtime.h"
 
 namespace rtfuzz::native::internal {
 namespace {
-
-// "function at file:line" for an address of this process, or "".
-std::string Symbolize(uint64_t ip) {
-  static Dwfl* dwfl = [] {
-    static char* debuginfo_path = nullptr;
-    static const Dwfl_Callbacks callbacks = {dwfl_linux_proc_find_elf,
-                                             dwfl_standard_find_debuginfo, nullptr,
-                                             &debuginfo_path};
-    Dwfl* d = dwfl_begin(&callbacks);
-    if (d != nullptr) {
-      dwfl_linux_proc_report(d, getpid());
-      dwfl_report_end(d, nullptr, nullptr);
-    }
-    return d;
-  }();
-  if (dwfl == nullptr || ip == 0) return "";
-  Dwfl_Module* module = dwfl_addrmodule(dwfl, ip);
-  if (module == nullptr) return "";
-  std::string out;
-  if (const char* name = dwfl_module_addrname(module, ip)) {
-    int status = 0;
-    char* demangled = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-    out = status == 0 && demangled != nullptr ? demangled : name;
-    std::free(demangled);
-  }
-  if (Dwfl_Line* line = dwfl_module_getsrc(module, ip)) {
-    int lineno = 0;
-    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
-      out += std::string(out.empty() ? "" : " at ") + file + ":" + std::to_string(lineno);
-    }
-  }
-  return out;
-}
 
 // The callers of the code at `ip`, from a backtrace taken in a signal
 // handler: the entries past the one at `ip` (return addresses, so each is
@@ -62,7 +26,7 @@ std::string Callers(uint64_t ip, void* const* callers, int ncallers, const char*
   }
   std::string out;
   for (int i = from, shown = 0; from >= 0 && i < ncallers && shown < 8; ++i, ++shown) {
-    const std::string caller = Symbolize(reinterpret_cast<uint64_t>(callers[i]) - 1);
+    const std::string caller = rt::DescribeCode(reinterpret_cast<uint64_t>(callers[i]) - 1);
     if (caller.empty()) break;
     out += std::string(indent) + "called from " + caller + "\n";
   }
@@ -83,7 +47,7 @@ std::string Runtime::DescribeThreads() const {
     if (ts->sample.taken.load()) {
       char ip[32];
       std::snprintf(ip, sizeof(ip), "0x%" PRIx64, ts->sample.ip);
-      const std::string where = Symbolize(ts->sample.ip);
+      const std::string where = rt::DescribeCode(ts->sample.ip);
       out += "    now at " + std::string(ip) + (where.empty() ? "" : " in " + where) + "\n" +
              Callers(ts->sample.ip, ts->sample.callers, ts->sample.ncallers, "      ");
     }
@@ -109,7 +73,7 @@ std::string Runtime::DescribeThreads() const {
       if (d > 0) {
         char ip[32];
         std::snprintf(ip, sizeof(ip), "0x%" PRIx64, f.interrupted_ip);
-        const std::string where = Symbolize(f.interrupted_ip);
+        const std::string where = rt::DescribeCode(f.interrupted_ip);
         out += "      interrupted " + ContextName(*ts, d - 1) + " at " + ip +
                (where.empty() ? "" : " in " + where) + "\n";
         out += Callers(f.interrupted_ip, f.callers, f.ncallers, "        ");

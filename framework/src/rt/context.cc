@@ -490,6 +490,7 @@ bool PreemptRt() {
 }
 bool Simulated() { return NativeHere() == nullptr; }
 std::string DescribeWord(const volatile void* addr) { return internal::NameWord(addr, 0, 0); }
+std::string DescribeCode(uint64_t ip) { return internal::NameCode(ip); }
 bool CpuIsolated(int cpu) {
   // Natively the real isolation is not the scenario's: none is modeled.
   if (NativeHere() != nullptr) return false;

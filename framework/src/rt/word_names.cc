@@ -126,16 +126,27 @@ int CollectModule(Dwfl_Module* module, void**, const char*, Dwarf_Addr, void* ar
   return DWARF_CB_OK;
 }
 
+// The process's debug-information session, opened once (nullptr if it
+// cannot be); word names and code addresses share it.
+Dwfl* ProcessDwfl() {
+  static Dwfl* const dwfl = [] {
+    Dwfl* d = dwfl_begin(&kCallbacks);
+    if (d != nullptr && (dwfl_linux_proc_report(d, getpid()) != 0 ||
+                         dwfl_report_end(d, nullptr, nullptr) != 0)) {
+      dwfl_end(d);
+      d = nullptr;
+    }
+    return d;
+  }();
+  return dwfl;
+}
+
 Index& TheIndex() {
   static Index index;
   static std::once_flag once;
   std::call_once(once, [] {
-    index.dwfl = dwfl_begin(&kCallbacks);
+    index.dwfl = ProcessDwfl();
     if (index.dwfl == nullptr) return;
-    if (dwfl_linux_proc_report(index.dwfl, getpid()) != 0 ||
-        dwfl_report_end(index.dwfl, nullptr, nullptr) != 0) {
-      return;
-    }
     dwfl_getmodules(index.dwfl, CollectModule, &index.variables, 0);
     std::sort(index.variables.begin(), index.variables.end(),
               [](const Variable& a, const Variable& b) { return a.start < b.start; });
@@ -221,6 +232,27 @@ void MemberPath(Dwarf_Die* type, uint64_t offset, bool whole, std::string* out) 
 WordAliasFn g_alias = nullptr;
 
 }  // namespace
+
+std::string NameCode(uint64_t ip) {
+  Dwfl* dwfl = ProcessDwfl();
+  if (dwfl == nullptr || ip == 0) return "";
+  Dwfl_Module* module = dwfl_addrmodule(dwfl, ip);
+  if (module == nullptr) return "";
+  std::string out;
+  if (const char* name = dwfl_module_addrname(module, ip)) {
+    int status = 0;
+    char* demangled = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+    out = status == 0 && demangled != nullptr ? demangled : name;
+    std::free(demangled);
+  }
+  if (Dwfl_Line* line = dwfl_module_getsrc(module, ip)) {
+    int lineno = 0;
+    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
+      out += std::string(out.empty() ? "" : " at ") + file + ":" + std::to_string(lineno);
+    }
+  }
+  return out;
+}
 
 std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object) {
   const volatile void* original = nullptr;

@@ -18,6 +18,9 @@ namespace rtfuzz::rt::internal {
 // the scalar there.
 std::string NameWord(const volatile void* addr, uint32_t size, uint32_t object);
 
+// "function at file:line" of a code address of this process, or "".
+std::string NameCode(uint64_t ip);
+
 }  // namespace rtfuzz::rt::internal
 
 #endif  // RTFUZZ_SRC_RT_WORD_NAMES_H_

@@ -172,6 +172,10 @@ bool CancelTimer(HandlerId handler, int cpu);
 // offset; never the address. For messages of reports only: it may read
 // debug information. Not a point.
 std::string DescribeWord(const volatile void* addr);
+// The same for code: "function at file:line" of an instruction address of
+// this process (demangled), or "" without debug information. Not a point;
+// callable outside executions too (the native backend's reports).
+std::string DescribeCode(uint64_t ip);
 
 // Whether `cpu` is isolated (Scenario::IsolateCpu: nohz_full): kapi's
 // tick_nohz_full_cpu(). Not a point.
